@@ -1,0 +1,237 @@
+package io.ringmetrics;
+
+import io.ringmetrics.limits.MetricsResourceConfig;
+import io.ringmetrics.ring.BackpressurePolicy;
+import io.ringmetrics.store.HistogramSpec;
+import io.ringmetrics.writer.WriterIdleStrategy;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Immutable settings of a {@link MetricsEngine}: ring size, writer idle strategy, backpressure policy, default
+ * histogram shape, snapshot timeout and resource limits. Build with {@link #builder()}; setters reject values out of
+ * range with an {@link IllegalArgumentException} naming the setting, the value and what is allowed.
+ */
+public final class EngineConfig
+{
+    /** Defaults: 4096-slot rings, back-off idle up to 100 µs, DROP, default seconds histogram, 5 s snapshots. */
+    public static final EngineConfig DEFAULTS = builder().build();
+
+    private final int ringSize;
+    private final WriterIdleStrategy idleStrategy;
+    private final long maxIdleParkNanos;
+    private final BackpressurePolicy backpressure;
+    private final HistogramSpec defaultHistogram;
+    private final Duration snapshotTimeout;
+    private final int maxPooledRings;
+    private final MetricsResourceConfig limits;
+
+    private EngineConfig(final Builder b)
+    {
+        this.ringSize = b.ringSize;
+        this.idleStrategy = b.idleStrategy;
+        this.maxIdleParkNanos = b.maxIdleParkNanos;
+        this.backpressure = b.backpressure;
+        this.defaultHistogram = b.defaultHistogram;
+        this.snapshotTimeout = b.snapshotTimeout;
+        this.maxPooledRings = b.maxPooledRings;
+        this.limits = b.limits;
+    }
+
+    /** @return a builder with the defaults. */
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    /** @return a builder holding this configuration. */
+    public Builder toBuilder()
+    {
+        final Builder b = new Builder();
+        b.ringSize = ringSize;
+        b.idleStrategy = idleStrategy;
+        b.maxIdleParkNanos = maxIdleParkNanos;
+        b.backpressure = backpressure;
+        b.defaultHistogram = defaultHistogram;
+        b.snapshotTimeout = snapshotTimeout;
+        b.maxPooledRings = maxPooledRings;
+        b.limits = limits;
+        return b;
+    }
+
+    /** @return slots per caller ring, a power of two (default 4096). */
+    public int ringSize()
+    {
+        return ringSize;
+    }
+
+    /** @return writer idle strategy (default BACKOFF). */
+    public WriterIdleStrategy idleStrategy()
+    {
+        return idleStrategy;
+    }
+
+    /** @return longest writer park with BACKOFF, in nanoseconds (default 100 µs). */
+    public long maxIdleParkNanos()
+    {
+        return maxIdleParkNanos;
+    }
+
+    /** @return what a caller does when its ring is full (default DROP). */
+    public BackpressurePolicy backpressure()
+    {
+        return backpressure;
+    }
+
+    /** @return histogram shape used when a registration gives none. */
+    public HistogramSpec defaultHistogram()
+    {
+        return defaultHistogram;
+    }
+
+    /** @return longest wait for a snapshot before the request fails (default 5 s). */
+    public Duration snapshotTimeout()
+    {
+        return snapshotTimeout;
+    }
+
+    /** @return rings of dead threads kept for reuse (default 64). */
+    public int maxPooledRings()
+    {
+        return maxPooledRings;
+    }
+
+    /** @return resource limits. */
+    public MetricsResourceConfig limits()
+    {
+        return limits;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "ring_size=" + ringSize + ", idle_strategy=" + idleStrategy + ", backpressure=" + backpressure +
+            ", snapshot_timeout=" + snapshotTimeout.toMillis() + "ms, " + limits;
+    }
+
+    /** Builder of {@link EngineConfig}. */
+    public static final class Builder
+    {
+        private int ringSize = 4096;
+        private WriterIdleStrategy idleStrategy = WriterIdleStrategy.BACKOFF;
+        private long maxIdleParkNanos = TimeUnit.MICROSECONDS.toNanos(100);
+        private BackpressurePolicy backpressure = BackpressurePolicy.DROP;
+        private HistogramSpec defaultHistogram = HistogramSpec.DEFAULT_SECONDS;
+        private Duration snapshotTimeout = Duration.ofSeconds(5);
+        private int maxPooledRings = 64;
+        private MetricsResourceConfig limits = MetricsResourceConfig.DEFAULTS;
+
+        private Builder()
+        {
+        }
+
+        /**
+         * @param size slots per caller ring: a power of two, 16..1048576.
+         * @return this.
+         */
+        public Builder ringSize(final int size)
+        {
+            if (size < 16 || size > (1 << 20) || Integer.bitCount(size) != 1)
+            {
+                throw new IllegalArgumentException("ring_size must be a power of two between 16 and 1048576, was " + size);
+            }
+            ringSize = size;
+            return this;
+        }
+
+        /**
+         * @param strategy writer idle strategy.
+         * @return this.
+         */
+        public Builder idleStrategy(final WriterIdleStrategy strategy)
+        {
+            idleStrategy = java.util.Objects.requireNonNull(strategy, "idle_strategy");
+            return this;
+        }
+
+        /**
+         * @param park longest BACKOFF park: 1 µs..100 ms.
+         * @return this.
+         */
+        public Builder maxIdlePark(final Duration park)
+        {
+            final long nanos = park.toNanos();
+            if (nanos < 1_000 || nanos > 100_000_000)
+            {
+                throw new IllegalArgumentException("max idle park must be between 1 µs and 100 ms, was " + park);
+            }
+            maxIdleParkNanos = nanos;
+            return this;
+        }
+
+        /**
+         * @param policy backpressure policy.
+         * @return this.
+         */
+        public Builder backpressure(final BackpressurePolicy policy)
+        {
+            backpressure = java.util.Objects.requireNonNull(policy, "backpressure");
+            return this;
+        }
+
+        /**
+         * @param spec default histogram shape.
+         * @return this.
+         */
+        public Builder defaultHistogram(final HistogramSpec spec)
+        {
+            defaultHistogram = java.util.Objects.requireNonNull(spec, "default histogram");
+            return this;
+        }
+
+        /**
+         * @param timeout longest wait for a snapshot: 1 ms..5 min.
+         * @return this.
+         */
+        public Builder snapshotTimeout(final Duration timeout)
+        {
+            if (timeout.toMillis() < 1 || timeout.toMillis() > 300_000)
+            {
+                throw new IllegalArgumentException("snapshot timeout must be between 1 ms and 5 min, was " + timeout);
+            }
+            snapshotTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * @param count rings kept for reuse: 0..65536.
+         * @return this.
+         */
+        public Builder maxPooledRings(final int count)
+        {
+            if (count < 0 || count > 65_536)
+            {
+                throw new IllegalArgumentException("max pooled rings must be between 0 and 65536, was " + count);
+            }
+            maxPooledRings = count;
+            return this;
+        }
+
+        /**
+         * @param config resource limits.
+         * @return this.
+         */
+        public Builder limits(final MetricsResourceConfig config)
+        {
+            limits = java.util.Objects.requireNonNull(config, "limits");
+            return this;
+        }
+
+        /** @return the configuration. */
+        public EngineConfig build()
+        {
+            return new EngineConfig(this);
+        }
+    }
+}

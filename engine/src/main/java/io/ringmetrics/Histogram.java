@@ -1,0 +1,48 @@
+package io.ringmetrics;
+
+import io.ringmetrics.registry.SeriesDescriptor;
+import io.ringmetrics.ring.RingDirectory;
+import io.ringmetrics.ring.UpdateOp;
+
+/**
+ * Handle to one histogram series. Thread-safe, lock-free and allocation-free like {@link Counter}: the caller pays
+ * one ring publish; bucket search, sum and the HdrHistogram record happen on the writer thread. A non-finite
+ * observation is not applied and is counted as dropped ({@code reason="invalid_value"}).
+ */
+public final class Histogram
+{
+    private final RingDirectory rings;
+    private final int id;
+    private final SeriesDescriptor series;
+
+    Histogram(final RingDirectory rings, final SeriesDescriptor series)
+    {
+        this.rings = rings;
+        this.id = series.id();
+        this.series = series;
+    }
+
+    /**
+     * @param value observation in the histogram's base unit (seconds by default), finite.
+     */
+    public void observe(final double value)
+    {
+        rings.publish(id, UpdateOp.HISTOGRAM_OBSERVE, Double.doubleToRawLongBits(value));
+    }
+
+    /**
+     * Observes a duration measured with {@link System#nanoTime()}, for histograms in seconds.
+     *
+     * @param nanos duration in nanoseconds.
+     */
+    public void observeNanos(final long nanos)
+    {
+        rings.publish(id, UpdateOp.HISTOGRAM_OBSERVE_NANOS, nanos);
+    }
+
+    /** @return the series this handle updates. */
+    public SeriesDescriptor series()
+    {
+        return series;
+    }
+}

@@ -1,0 +1,378 @@
+package io.ringmetrics.registry;
+
+import io.ringmetrics.error.ErrorType;
+import io.ringmetrics.error.ResourceLimitException;
+import io.ringmetrics.error.ValidationException;
+import io.ringmetrics.limits.MetricsResourceConfig;
+import io.ringmetrics.limits.SeriesBudget;
+import io.ringmetrics.store.HistogramSpec;
+import io.ringmetrics.store.SlotAllocator;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * Registers series: validates names and labels, puts labels in canonical order, rejects type and label-set
+ * conflicts, and enforces the resource limits atomically.
+ * <p>
+ * <b>Threading.</b> Any thread. A metric family is created by {@link ConcurrentHashMap#computeIfAbsent} with its
+ * {@code max_metrics} reservation made inside, so two threads racing on one name get one family and the limit is
+ * never passed. Series are added under the family's monitor after a compare-and-set reservation against
+ * {@code max_label_combinations}. Lookups ({@link #find}) take no lock and allocate nothing.
+ * <p>
+ * When {@code max_label_combinations} is reached, a new label set of an existing metric is not lost: it resolves to
+ * the metric's overflow series (single label {@code overflow="true"}), so totals stay right. Overflow series do not
+ * count against the limit; their slots are reserved (one per metric).
+ */
+public final class SeriesRegistry
+{
+    /** Label name of the overflow series. */
+    public static final String OVERFLOW_LABEL = "overflow";
+
+    private static final String[] OVERFLOW_NAMES = { OVERFLOW_LABEL };
+    private static final String[] OVERFLOW_VALUES = { "true" };
+
+    private final MetricsResourceConfig config;
+    private final NameRules rules;
+    private final SeriesBudget budget;
+    private final SlotAllocator slots;
+    private final ConcurrentHashMap<String, MetricFamily> families = new ConcurrentHashMap<>();
+    private final AtomicReferenceArray<SeriesDescriptor> bySlot;
+    private final AtomicInteger familyOrdinal = new AtomicInteger();
+    private final Set<String> reservedNames;
+
+    /**
+     * @param config        resource limits.
+     * @param slots         slot allocator of the value store, sized by {@link #slotCapacity(MetricsResourceConfig)}.
+     * @param reservedNames names used by the engine's meta-metrics, refused for user metrics.
+     */
+    public SeriesRegistry(final MetricsResourceConfig config, final SlotAllocator slots, final Set<String> reservedNames)
+    {
+        this.config = config;
+        this.rules = new NameRules(config);
+        this.budget = new SeriesBudget(config);
+        this.slots = slots;
+        this.bySlot = new AtomicReferenceArray<>(slots.capacity());
+        this.reservedNames = Set.copyOf(reservedNames);
+    }
+
+    /**
+     * Slots a store needs for these limits: every series, one overflow series per metric, and some slack for slots
+     * whose release is still in flight to the writer.
+     *
+     * @param config limits.
+     * @return slot capacity.
+     */
+    public static int slotCapacity(final MetricsResourceConfig config)
+    {
+        final long capacity = (long)config.maxLabelCombinations() + config.maxMetrics() + 64;
+        return (int)Math.min(capacity, SeriesId.SLOT_MASK + 1);
+    }
+
+    /**
+     * Registers (or finds) the series for {@code name} with the given labels.
+     *
+     * @param type       metric type.
+     * @param name       metric name.
+     * @param help       help text, may be {@code null}.
+     * @param spec       histogram shape for histograms, {@code null} for the default; ignored otherwise.
+     * @param labelPairs label name/value pairs in any order.
+     * @return the series, or the metric's overflow series if {@code max_label_combinations} is reached.
+     * @throws ValidationException    on an invalid name or label, or a type or label-set conflict.
+     * @throws ResourceLimitException when {@code max_metrics} is reached for a new name.
+     */
+    public SeriesDescriptor register(
+        final MetricType type, final String name, final String help, final HistogramSpec spec,
+        final String[] labelPairs)
+    {
+        final SeriesDescriptor found = find(type, name, labelPairs);
+        if (found != null)
+        {
+            return found;
+        }
+        rules.checkMetricName(name);
+        if (reservedNames.contains(name))
+        {
+            throw new ValidationException(ErrorType.RESERVED_NAME, "metric name '" + name +
+                "' is reserved for the engine's own meta-metrics; choose another name");
+        }
+        final String[] pairs = labelPairs == null ? new String[0] : labelPairs;
+        final String[] labelNames = rules.checkLabels(pairs);
+        final HistogramSpec histogramSpec =
+            type == MetricType.HISTOGRAM ? (spec == null ? HistogramSpec.DEFAULT_SECONDS : spec) : null;
+
+        while (true)
+        {
+            final MetricFamily family = familyFor(type, name, help, labelNames, histogramSpec, spec != null);
+            synchronized (family)
+            {
+                if (family.removed)
+                {
+                    continue; // removed concurrently: create it again
+                }
+                SeriesDescriptor series = family.find(pairs);
+                if (series != null)
+                {
+                    return series;
+                }
+                if (!budget.tryReserveSeries())
+                {
+                    return overflowSeries(family);
+                }
+                final int id = slots.allocate();
+                if (id < 0)
+                {
+                    budget.releaseSeries();
+                    return overflowSeries(family);
+                }
+                final String[] values = new String[labelNames.length];
+                for (int i = 0; i < labelNames.length; i++)
+                {
+                    values[i] = LabelIndex.valueOf(labelNames[i], pairs);
+                }
+                series = new SeriesDescriptor(id, family, family.labelNamesNoCopy(), values, false);
+                bySlot.setRelease(SeriesId.slot(id), series);
+                family.index.insert(series);
+                return series;
+            }
+        }
+    }
+
+    private MetricFamily familyFor(
+        final MetricType type, final String name, final String help, final String[] labelNames,
+        final HistogramSpec spec, final boolean specGiven)
+    {
+        MetricFamily family = families.get(name);
+        if (family == null)
+        {
+            final boolean[] refused = new boolean[1];
+            family = families.computeIfAbsent(name, n ->
+            {
+                if (!budget.tryReserveMetric())
+                {
+                    refused[0] = true;
+                    return null;
+                }
+                return new MetricFamily(n, type, help == null ? "" : help, labelNames, spec,
+                    familyOrdinal.getAndIncrement());
+            });
+            if (family == null)
+            {
+                throw new ResourceLimitException(ErrorType.METRIC_LIMIT_EXCEEDED, "cannot register metric '" + name +
+                    "': max_metrics=" + budget.maxMetrics() + " reached");
+            }
+        }
+        if (family.type() != type)
+        {
+            throw new ValidationException(ErrorType.TYPE_CONFLICT, "metric '" + name + "' is already registered as a " +
+                family.type().label() + ", cannot register it as a " + type.label());
+        }
+        if (!java.util.Arrays.equals(family.labelNamesNoCopy(), labelNames))
+        {
+            throw new ValidationException(ErrorType.LABEL_NAMES_CONFLICT, "metric '" + name +
+                "' is already registered with labels " + java.util.Arrays.toString(family.labelNamesNoCopy()) +
+                ", cannot register it with " + java.util.Arrays.toString(labelNames));
+        }
+        if (specGiven && !spec.equals(family.histogramSpec()))
+        {
+            throw new ValidationException(ErrorType.LABEL_NAMES_CONFLICT, "histogram '" + name +
+                "' is already registered with " + family.histogramSpec() + ", cannot register it with " + spec);
+        }
+        return family;
+    }
+
+    private SeriesDescriptor overflowSeries(final MetricFamily family)
+    {
+        SeriesDescriptor overflow = family.overflowSeries;
+        if (overflow == null)
+        {
+            final int id = slots.allocate();
+            if (id < 0)
+            {
+                throw new ResourceLimitException(ErrorType.LABEL_COMBINATION_LIMIT_EXCEEDED,
+                    "no slot left for the overflow series of '" + family.name() + "'");
+            }
+            overflow = new SeriesDescriptor(id, family, OVERFLOW_NAMES, OVERFLOW_VALUES, true);
+            bySlot.setRelease(SeriesId.slot(id), overflow);
+            family.overflowSeries = overflow;
+        }
+        return overflow;
+    }
+
+    /**
+     * Finds a registered series without validating, locking or allocating.
+     *
+     * @param type       expected type.
+     * @param name       metric name.
+     * @param labelPairs label name/value pairs in any order.
+     * @return the series, or {@code null} if it is not registered as given (including a type mismatch).
+     */
+    public SeriesDescriptor find(final MetricType type, final String name, final String[] labelPairs)
+    {
+        final MetricFamily family = families.get(name);
+        if (family == null || family.type() != type)
+        {
+            return null;
+        }
+        final String[] labelNames = family.labelNamesNoCopy();
+        final int pairCount = labelPairs == null ? 0 : labelPairs.length;
+        if (pairCount != 2 * labelNames.length)
+        {
+            return null;
+        }
+        for (final String labelName : labelNames)
+        {
+            if (!containsName(labelPairs, labelName))
+            {
+                return null;
+            }
+        }
+        return labelNames.length == 0 ? family.index.find(labelNames) : family.find(labelPairs);
+    }
+
+    private static boolean containsName(final String[] pairs, final String name)
+    {
+        for (int i = 0; i < pairs.length; i += 2)
+        {
+            if (name.equals(pairs[i]))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Removes a metric and all its series. Their slots are freed by the writer once it applies the returned
+     * series' release, so updates already published are never applied to a reused slot.
+     *
+     * @param name metric name.
+     * @param type expected type.
+     * @return the removed series, whose slots the caller must hand to the writer.
+     * @throws ResourceLimitException if no such metric is registered with that type.
+     */
+    public List<SeriesDescriptor> remove(final String name, final MetricType type)
+    {
+        final MetricFamily family = families.get(name);
+        if (family == null || family.type() != type)
+        {
+            throw new ResourceLimitException(ErrorType.UNKNOWN_METRIC, "cannot remove " + type.label() + " '" + name +
+                "': no such " + type.label() + " is registered");
+        }
+        final List<SeriesDescriptor> removed;
+        synchronized (family)
+        {
+            if (family.removed || !families.remove(name, family))
+            {
+                return List.of();
+            }
+            family.removed = true;
+            removed = new ArrayList<>(family.index.entries());
+            for (final SeriesDescriptor series : removed)
+            {
+                family.index.remove(series);
+                budget.releaseSeries();
+            }
+            if (family.overflowSeries != null)
+            {
+                removed.add(family.overflowSeries);
+            }
+            for (final SeriesDescriptor series : removed)
+            {
+                bySlot.setRelease(series.slot(), null);
+            }
+        }
+        budget.releaseMetric();
+        return removed;
+    }
+
+    /**
+     * Evicts one idle series (cleanup). The caller frees its slot afterwards.
+     *
+     * @param series the series.
+     * @return {@code true} if it was still registered and is now evicted.
+     */
+    public boolean evict(final SeriesDescriptor series)
+    {
+        final MetricFamily family = series.family();
+        synchronized (family)
+        {
+            if (family.removed || bySlot.get(series.slot()) != series)
+            {
+                return false;
+            }
+            if (series.isOverflow())
+            {
+                family.overflowSeries = null;
+            }
+            else
+            {
+                family.index.remove(series);
+                budget.releaseSeries();
+            }
+            bySlot.setRelease(series.slot(), null);
+            return true;
+        }
+    }
+
+    /**
+     * The series in a slot, read with acquire semantics.
+     *
+     * @param slot slot index.
+     * @return the series or {@code null}.
+     */
+    public SeriesDescriptor bySlot(final int slot)
+    {
+        return bySlot.getAcquire(slot);
+    }
+
+    /**
+     * @param name metric name.
+     * @return the family or {@code null}.
+     */
+    public MetricFamily family(final String name)
+    {
+        return families.get(name);
+    }
+
+    /** @return the registered families, unordered view. */
+    public Collection<MetricFamily> families()
+    {
+        return families.values();
+    }
+
+    /** @return the budget with the current counts. */
+    public SeriesBudget budget()
+    {
+        return budget;
+    }
+
+    /** @return the limits in force. */
+    public MetricsResourceConfig config()
+    {
+        return config;
+    }
+
+    /** @return the name and label rules. */
+    public NameRules rules()
+    {
+        return rules;
+    }
+
+    /** @return one past the highest slot ever used. */
+    public int highWater()
+    {
+        return slots.highWater();
+    }
+
+    /** @return the slot allocator. */
+    public SlotAllocator slots()
+    {
+        return slots;
+    }
+}

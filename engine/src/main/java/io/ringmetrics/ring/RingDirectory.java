@@ -1,0 +1,300 @@
+package io.ringmetrics.ring;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Hands every caller thread its own {@link ThreadRing} and keeps the list of rings the writer drains.
+ * <p>
+ * <b>Topology.</b> One single-producer ring per caller thread, all drained by one writer: callers never share a
+ * sequence, a cache line or a CAS with each other, so the publish cost does not grow with the number of threads
+ * (a shared multi-producer ring costs a contended CAS per publish).
+ * <p>
+ * <b>Threading.</b> {@link #publish(int, int, long)} is called by any thread, lock-free: a {@link ThreadLocal}
+ * lookup and one ring publish. A thread's first publish takes the directory lock once to obtain a ring. The writer
+ * reads {@link #activeRings()} (a volatile, copy-on-write array) and calls {@link #reclaimDeadOwners(RingDrainer)},
+ * which retires the rings of threads that have died once they are drained, and pools them for new threads, so a
+ * thread pool that replaces its threads leaks no ring.
+ */
+public final class RingDirectory
+{
+    /** Drains a ring completely before it is retired. Called on the writer thread. */
+    @FunctionalInterface
+    public interface RingDrainer
+    {
+        /**
+         * Applies everything published into {@code ring}.
+         *
+         * @param ring a ring whose owner has died.
+         */
+        void drain(ThreadRing ring);
+    }
+
+    private static final ThreadRing[] NO_RINGS = new ThreadRing[0];
+
+    private final int ringSize;
+    private final int maxPooledRings;
+    private final BackpressurePolicy policy;
+    private final ThreadLocal<ThreadRing> localRing = ThreadLocal.withInitial(this::acquireRing);
+    private final ArrayDeque<ThreadRing> pool = new ArrayDeque<>();
+    private volatile ThreadRing[] activeRings = NO_RINGS;
+    private volatile boolean closed;
+
+    // Totals of rings discarded when the pool was full; guarded by this.
+    private final long[] discardedDropped = new long[UpdateOp.KIND_COUNT];
+    private long discardedPublished;
+
+    /**
+     * @param ringSize       slots per ring, a power of two.
+     * @param maxPooledRings rings of dead threads kept for reuse; beyond this they are released to the GC.
+     * @param policy         backpressure policy when a ring is full.
+     */
+    public RingDirectory(final int ringSize, final int maxPooledRings, final BackpressurePolicy policy)
+    {
+        if (Integer.bitCount(ringSize) != 1)
+        {
+            throw new IllegalArgumentException("ring size must be a power of two, was " + ringSize);
+        }
+        this.ringSize = ringSize;
+        this.maxPooledRings = maxPooledRings;
+        this.policy = policy;
+    }
+
+    /**
+     * Publishes {@code (id, op, value)} into the calling thread's ring. Lock-free and allocation-free after the
+     * thread's first call. When the ring is full the update is counted as dropped ({@link BackpressurePolicy#DROP})
+     * or the caller waits for space ({@link BackpressurePolicy#BLOCK}, until the engine is closed).
+     *
+     * @param id    series id.
+     * @param op    operation code from {@link UpdateOp}.
+     * @param value operand.
+     * @return {@code true} if the update entered the ring.
+     */
+    public boolean publish(final int id, final int op, final long value)
+    {
+        final ThreadRing ring = localRing.get();
+        if (ring.tryPublish(id, op, value))
+        {
+            return true;
+        }
+        return policy == BackpressurePolicy.BLOCK ? awaitAndPublish(ring, id, op, value) : drop(ring, op);
+    }
+
+    /**
+     * Publishes a control operation, waiting for space whatever the policy, so it is never lost while the
+     * engine runs.
+     *
+     * @param id    series id.
+     * @param op    a control operation code.
+     * @param value operand.
+     * @return {@code true} if published, {@code false} if the engine closed first.
+     */
+    public boolean publishControl(final int id, final int op, final long value)
+    {
+        final ThreadRing ring = localRing.get();
+        return ring.tryPublish(id, op, value) || awaitAndPublish(ring, id, op, value);
+    }
+
+    private boolean awaitAndPublish(final ThreadRing ring, final int id, final int op, final long value)
+    {
+        int spins = 0;
+        while (!closed)
+        {
+            if (ring.tryPublish(id, op, value))
+            {
+                return true;
+            }
+            if (++spins < 100)
+            {
+                Thread.onSpinWait();
+            }
+            else
+            {
+                LockSupport.parkNanos(1_000L);
+            }
+        }
+        return drop(ring, op);
+    }
+
+    private static boolean drop(final ThreadRing ring, final int op)
+    {
+        ring.countDrop(UpdateOp.kindOf(op));
+        return false;
+    }
+
+    private synchronized ThreadRing acquireRing()
+    {
+        final Thread thread = Thread.currentThread();
+        ThreadRing ring = pool.pollFirst();
+        if (ring == null)
+        {
+            ring = new ThreadRing(ringSize, thread);
+        }
+        else
+        {
+            ring.owner(thread);
+        }
+        final ThreadRing[] rings = Arrays.copyOf(activeRings, activeRings.length + 1);
+        rings[rings.length - 1] = ring;
+        activeRings = rings;
+        return ring;
+    }
+
+    /**
+     * The rings the writer must drain. Writer thread; a volatile read.
+     *
+     * @return the current array, never modified in place.
+     */
+    public ThreadRing[] activeRings()
+    {
+        return activeRings;
+    }
+
+    /**
+     * Retires the rings whose owner thread has died: drains each with {@code drainer}, then pools it for reuse
+     * or releases it. Writer thread only.
+     *
+     * @param drainer applies what is left in a ring.
+     * @return number of rings retired.
+     */
+    public int reclaimDeadOwners(final RingDrainer drainer)
+    {
+        int retired = 0;
+        for (final ThreadRing ring : activeRings)
+        {
+            final Thread owner = ring.owner();
+            if (owner != null && !owner.isAlive())
+            {
+                drainer.drain(ring); // the owner is dead: nothing can be published after this drain
+                retire(ring);
+                retired++;
+            }
+        }
+        return retired;
+    }
+
+    private synchronized void retire(final ThreadRing ring)
+    {
+        final ThreadRing[] current = activeRings;
+        final ThreadRing[] rings = new ThreadRing[current.length - 1];
+        int i = 0;
+        for (final ThreadRing r : current)
+        {
+            if (r != ring)
+            {
+                rings[i++] = r;
+            }
+        }
+        activeRings = rings;
+        ring.owner(null);
+        if (pool.size() < maxPooledRings)
+        {
+            pool.addLast(ring);
+        }
+        else
+        {
+            discardedPublished += ring.publishedCount();
+            for (int kind = 0; kind < UpdateOp.KIND_COUNT; kind++)
+            {
+                discardedDropped[kind] += ring.droppedFull(kind);
+            }
+        }
+    }
+
+    /**
+     * Events ever published into any ring of this directory (excluding drops).
+     *
+     * @return total published events.
+     */
+    public synchronized long publishedCount()
+    {
+        long total = discardedPublished;
+        for (final ThreadRing ring : activeRings)
+        {
+            total += ring.publishedCount();
+        }
+        for (final ThreadRing ring : pool)
+        {
+            total += ring.publishedCount();
+        }
+        return total;
+    }
+
+    /**
+     * Updates of one kind ever dropped because a ring was full.
+     *
+     * @param kind an {@link UpdateOp} kind index.
+     * @return the total.
+     */
+    public synchronized long droppedFull(final int kind)
+    {
+        long total = discardedDropped[kind];
+        for (final ThreadRing ring : activeRings)
+        {
+            total += ring.droppedFull(kind);
+        }
+        for (final ThreadRing ring : pool)
+        {
+            total += ring.droppedFull(kind);
+        }
+        return total;
+    }
+
+    /**
+     * Events published but not yet consumed by the writer, summed over all rings.
+     *
+     * @return pending events.
+     */
+    public synchronized long pendingCount()
+    {
+        long total = 0;
+        for (final ThreadRing ring : activeRings)
+        {
+            total += ring.publishedCount() - ring.consumedCount();
+        }
+        for (final ThreadRing ring : pool)
+        {
+            total += ring.publishedCount() - ring.consumedCount();
+        }
+        return total;
+    }
+
+    /**
+     * Number of rings owned by live threads, and pooled.
+     *
+     * @return {@code {active, pooled}}.
+     */
+    public synchronized int[] ringCounts()
+    {
+        return new int[] { activeRings.length, pool.size() };
+    }
+
+    /**
+     * Marks the directory closed: blocked callers stop waiting and drop.
+     */
+    public void close()
+    {
+        closed = true;
+    }
+
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return closed flag (volatile read).
+     */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * Slots per ring.
+     *
+     * @return ring size.
+     */
+    public int ringSize()
+    {
+        return ringSize;
+    }
+}

@@ -1,0 +1,75 @@
+package io.ringmetrics.ring;
+
+/**
+ * Operation codes carried by an {@link UpdateEvent}, and the metric kind each one updates.
+ * <p>
+ * The value field of an event is interpreted per operation: a {@code long} amount for counters and nanosecond
+ * observations, raw {@code double} bits ({@link Double#doubleToRawLongBits(double)}) for gauges and histogram
+ * observations.
+ */
+public final class UpdateOp
+{
+    /** Add a non-negative {@code long} to a counter. */
+    public static final int COUNTER_ADD = 1;
+    /** Set a gauge to a {@code double} (value holds its raw bits). */
+    public static final int GAUGE_SET = 2;
+    /** Add a {@code double} (possibly negative) to a gauge (value holds its raw bits). */
+    public static final int GAUGE_ADD = 3;
+    /** Observe a {@code double} in a histogram, in the histogram's base unit (value holds its raw bits). */
+    public static final int HISTOGRAM_OBSERVE = 4;
+    /** Observe a duration in nanoseconds in a histogram whose base unit is seconds. */
+    public static final int HISTOGRAM_OBSERVE_NANOS = 5;
+    /** Control operation: release a removed series' slot after clearing its values. */
+    public static final int FREE_SERIES = 6;
+
+    /** Kind index of counter updates, used for per-kind accounting. */
+    public static final int KIND_COUNTER = 0;
+    /** Kind index of gauge updates. */
+    public static final int KIND_GAUGE = 1;
+    /** Kind index of histogram updates. */
+    public static final int KIND_HISTOGRAM = 2;
+    /** Kind index of control operations. */
+    public static final int KIND_CONTROL = 3;
+    /** Number of kinds. */
+    public static final int KIND_COUNT = 4;
+
+    private static final String[] KIND_NAMES = { "counter", "gauge", "histogram", "control" };
+
+    private UpdateOp()
+    {
+    }
+
+    /**
+     * The kind of metric an operation updates.
+     *
+     * @param op operation code.
+     * @return one of the {@code KIND_*} indexes.
+     */
+    public static int kindOf(final int op)
+    {
+        switch (op)
+        {
+            case COUNTER_ADD:
+                return KIND_COUNTER;
+            case GAUGE_SET:
+            case GAUGE_ADD:
+                return KIND_GAUGE;
+            case HISTOGRAM_OBSERVE:
+            case HISTOGRAM_OBSERVE_NANOS:
+                return KIND_HISTOGRAM;
+            default:
+                return KIND_CONTROL;
+        }
+    }
+
+    /**
+     * Name of a kind, as used in meta-metric labels.
+     *
+     * @param kind one of the {@code KIND_*} indexes.
+     * @return its lower-case name.
+     */
+    public static String kindName(final int kind)
+    {
+        return KIND_NAMES[kind];
+    }
+}

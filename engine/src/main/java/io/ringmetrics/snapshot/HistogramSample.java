@@ -1,0 +1,82 @@
+package io.ringmetrics.snapshot;
+
+/**
+ * Immutable state of one histogram series at snapshot time.
+ * <p>
+ * {@code bucketCounts} are per bucket (not cumulative), in the order of the family's bounds, the last one being
+ * {@code +Inf}; they always add up to {@link #count()}. Quantile values are in the base unit and come from the
+ * HdrHistogram, so they carry its precision (at least 2 significant digits by default).
+ */
+public final class HistogramSample
+{
+    private final long count;
+    private final double sum;
+    private final long[] bucketCounts;
+    private final double[] quantileValues;
+    private final double max;
+
+    /**
+     * @param count          observations.
+     * @param sum            sum of observations.
+     * @param bucketCounts   per-bucket counts, last is {@code +Inf}; owned by the sample.
+     * @param quantileValues values at {@code HistogramSpec.QUANTILES}; owned by the sample.
+     * @param max            largest observation (HdrHistogram precision), 0 if empty.
+     */
+    public HistogramSample(
+        final long count, final double sum, final long[] bucketCounts, final double[] quantileValues, final double max)
+    {
+        this.count = count;
+        this.sum = sum;
+        this.bucketCounts = bucketCounts;
+        this.quantileValues = quantileValues;
+        this.max = max;
+    }
+
+    /** @return number of observations. */
+    public long count()
+    {
+        return count;
+    }
+
+    /** @return sum of observations. */
+    public double sum()
+    {
+        return sum;
+    }
+
+    /** @return number of buckets including {@code +Inf}. */
+    public int bucketCount()
+    {
+        return bucketCounts.length;
+    }
+
+    /**
+     * @param i bucket index.
+     * @return observations in that bucket only.
+     */
+    public long bucketCountAt(final int i)
+    {
+        return bucketCounts[i];
+    }
+
+    /** @return a copy of the per-bucket counts. */
+    public long[] bucketCounts()
+    {
+        return bucketCounts.clone();
+    }
+
+    /**
+     * @param i index into {@code HistogramSpec.QUANTILES}.
+     * @return value at that quantile.
+     */
+    public double quantileValue(final int i)
+    {
+        return quantileValues[i];
+    }
+
+    /** @return largest observation. */
+    public double max()
+    {
+        return max;
+    }
+}

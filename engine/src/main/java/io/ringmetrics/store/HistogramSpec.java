@@ -1,0 +1,183 @@
+package io.ringmetrics.store;
+
+import java.util.Arrays;
+
+/**
+ * Immutable shape of a histogram metric: its exact Prometheus bucket boundaries and the HdrHistogram used for
+ * percentiles.
+ * <p>
+ * Observations are in a base unit (seconds by default). For percentiles they are recorded as integer ticks,
+ * {@code round(value * ticksPerUnit)}, in a {@link org.HdrHistogram.PackedHistogram} tracking
+ * {@code [lowestDiscernibleTicks, highestTrackableTicks]} with {@code significantDigits} digits; values outside are
+ * clamped for the percentiles only. Buckets, count and sum stay exact for every finite value.
+ */
+public final class HistogramSpec
+{
+    /** Prometheus client default buckets, in seconds. */
+    public static final double[] DEFAULT_BUCKETS =
+        { 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0 };
+
+    /** Percentiles reported by snapshots, as quantiles in {@code [0, 1]}; max is reported separately. */
+    public static final double[] QUANTILES = { 0.5, 0.9, 0.99, 0.999 };
+
+    /** Seconds with nanosecond ticks, 1 µs .. 1 h, 2 significant digits, Prometheus default buckets. */
+    public static final HistogramSpec DEFAULT_SECONDS =
+        new HistogramSpec(DEFAULT_BUCKETS, 1e9, 1_000L, 3_600_000_000_000L, 2);
+
+    private final double[] bucketBounds;
+    private final double ticksPerUnit;
+    private final long lowestDiscernibleTicks;
+    private final long highestTrackableTicks;
+    private final int significantDigits;
+
+    /**
+     * @param bucketBounds           finite upper bounds, strictly increasing, without {@code +Inf}.
+     * @param ticksPerUnit           ticks per base unit, e.g. {@code 1e9} for seconds recorded as nanoseconds.
+     * @param lowestDiscernibleTicks lowest value the percentiles distinguish, in ticks, at least 1.
+     * @param highestTrackableTicks  highest value tracked for percentiles, in ticks, at least twice the lowest.
+     * @param significantDigits      HdrHistogram precision, 1..5 (2 keeps the footprint small).
+     */
+    public HistogramSpec(
+        final double[] bucketBounds,
+        final double ticksPerUnit,
+        final long lowestDiscernibleTicks,
+        final long highestTrackableTicks,
+        final int significantDigits)
+    {
+        if (bucketBounds.length == 0)
+        {
+            throw new IllegalArgumentException("a histogram needs at least one finite bucket boundary");
+        }
+        for (int i = 0; i < bucketBounds.length; i++)
+        {
+            if (!Double.isFinite(bucketBounds[i]))
+            {
+                throw new IllegalArgumentException(
+                    "bucket boundaries must be finite (+Inf is implicit), was " + bucketBounds[i]);
+            }
+            if (i > 0 && bucketBounds[i] <= bucketBounds[i - 1])
+            {
+                throw new IllegalArgumentException(
+                    "bucket boundaries must be strictly increasing: " + Arrays.toString(bucketBounds));
+            }
+        }
+        if (!(ticksPerUnit > 0) || Double.isInfinite(ticksPerUnit))
+        {
+            throw new IllegalArgumentException("ticksPerUnit must be positive and finite, was " + ticksPerUnit);
+        }
+        if (lowestDiscernibleTicks < 1 || highestTrackableTicks < 2 * lowestDiscernibleTicks)
+        {
+            throw new IllegalArgumentException("need 1 <= lowestDiscernibleTicks and highestTrackableTicks >= 2 x" +
+                " lowest, was " + lowestDiscernibleTicks + ".." + highestTrackableTicks);
+        }
+        if (significantDigits < 1 || significantDigits > 5)
+        {
+            throw new IllegalArgumentException("significantDigits must be 1..5, was " + significantDigits);
+        }
+        this.bucketBounds = bucketBounds.clone();
+        this.ticksPerUnit = ticksPerUnit;
+        this.lowestDiscernibleTicks = lowestDiscernibleTicks;
+        this.highestTrackableTicks = highestTrackableTicks;
+        this.significantDigits = significantDigits;
+    }
+
+    /**
+     * The default spec with other bucket boundaries (seconds).
+     *
+     * @param bucketBounds finite upper bounds, strictly increasing.
+     * @return a new spec.
+     */
+    public static HistogramSpec secondsWithBuckets(final double... bucketBounds)
+    {
+        return new HistogramSpec(bucketBounds, 1e9, 1_000L, 3_600_000_000_000L, 2);
+    }
+
+    /**
+     * A copy of the bucket upper bounds, without {@code +Inf}.
+     *
+     * @return bounds.
+     */
+    public double[] bucketBounds()
+    {
+        return bucketBounds.clone();
+    }
+
+    double[] bucketBoundsNoCopy()
+    {
+        return bucketBounds;
+    }
+
+    /**
+     * Number of buckets including {@code +Inf}.
+     *
+     * @return bucket count.
+     */
+    public int bucketCount()
+    {
+        return bucketBounds.length + 1;
+    }
+
+    /**
+     * @return ticks per base unit.
+     */
+    public double ticksPerUnit()
+    {
+        return ticksPerUnit;
+    }
+
+    /**
+     * @return lowest discernible value in ticks.
+     */
+    public long lowestDiscernibleTicks()
+    {
+        return lowestDiscernibleTicks;
+    }
+
+    /**
+     * @return highest trackable value in ticks.
+     */
+    public long highestTrackableTicks()
+    {
+        return highestTrackableTicks;
+    }
+
+    /**
+     * @return HdrHistogram significant digits.
+     */
+    public int significantDigits()
+    {
+        return significantDigits;
+    }
+
+    @Override
+    public boolean equals(final Object o)
+    {
+        if (this == o)
+        {
+            return true;
+        }
+        if (!(o instanceof HistogramSpec))
+        {
+            return false;
+        }
+        final HistogramSpec that = (HistogramSpec)o;
+        return Arrays.equals(bucketBounds, that.bucketBounds) &&
+            ticksPerUnit == that.ticksPerUnit &&
+            lowestDiscernibleTicks == that.lowestDiscernibleTicks &&
+            highestTrackableTicks == that.highestTrackableTicks &&
+            significantDigits == that.significantDigits;
+    }
+
+    @Override
+    public int hashCode()
+    {
+        return Arrays.hashCode(bucketBounds) * 31 + Double.hashCode(ticksPerUnit);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "HistogramSpec{buckets=" + Arrays.toString(bucketBounds) + ", ticksPerUnit=" + ticksPerUnit +
+            ", ticks=" + lowestDiscernibleTicks + ".." + highestTrackableTicks + ", digits=" + significantDigits + '}';
+    }
+}

@@ -1,0 +1,447 @@
+package io.ringmetrics.writer;
+
+import com.lmax.disruptor.EventPoller;
+import io.ringmetrics.registry.MetricType;
+import io.ringmetrics.registry.SeriesDescriptor;
+import io.ringmetrics.registry.SeriesId;
+import io.ringmetrics.registry.SeriesRegistry;
+import io.ringmetrics.ring.RingDirectory;
+import io.ringmetrics.ring.ThreadRing;
+import io.ringmetrics.ring.UpdateEvent;
+import io.ringmetrics.ring.UpdateOp;
+import io.ringmetrics.snapshot.EngineStats;
+import io.ringmetrics.snapshot.EngineStats.DropReason;
+import io.ringmetrics.snapshot.HistogramSample;
+import io.ringmetrics.snapshot.MetricsSnapshot;
+import io.ringmetrics.store.HistogramSeries;
+import io.ringmetrics.store.HistogramSpec;
+import io.ringmetrics.store.ValueStore;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The single writer: drains every caller ring, applies updates to the off-heap {@link ValueStore} and to
+ * {@link HistogramSeries}, and serves snapshot requests between batches.
+ * <p>
+ * <b>Threading.</b> {@link #run()} runs on one dedicated thread, which alone mutates the store, the histograms
+ * and the per-slot tables below; no lock is taken. Other threads interact only through
+ * {@link #requestSnapshot(boolean)} (a lock-free queue) and {@link #stop()} (a volatile flag).
+ * <p>
+ * <b>Snapshots.</b> A request is served after one full pass over the rings made after the request was seen, so a
+ * snapshot reflects every update published (ring cursor released) before the request was made.
+ * <p>
+ * <b>Per slot</b> the writer keeps the live generation ({@code liveGeneration}) to reject updates from stale handles,
+ * the histogram state, and, with cleanup enabled, the second it last saw an update.
+ */
+public final class MetricsWriter implements Runnable
+{
+    private static final long HOUSEKEEPING_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private final SeriesRegistry registry;
+    private final RingDirectory rings;
+    private final ValueStore store;
+    private final IdleStrategy idleStrategy;
+    private final long cleanupIntervalNanos;
+    private final int[] liveGeneration;
+    private final HistogramSeries[] histograms;
+    private final long[] lastTouchedNanos;
+    private final ManyToOneConcurrentLinkedQueue<SnapshotRequest> requests = new ManyToOneConcurrentLinkedQueue<>();
+    private final long[] applied = new long[UpdateOp.KIND_COUNT];
+    private final long[][] dropped = new long[DropReason.values().length][UpdateOp.KIND_COUNT];
+    private final EventPoller.Handler<UpdateEvent> applier = this::onEvent;
+    private final long startNanos = System.nanoTime();
+
+    private volatile boolean running = true;
+    private volatile boolean terminated;
+    private long nowNanos;
+    private long nextHousekeepingNanos;
+    private long nextCleanupNanos;
+    private long histogramClamped;
+    private long histogramHeapBytes;
+
+    /**
+     * @param registry             series registry (read for histogram shapes and snapshots).
+     * @param rings                the caller rings.
+     * @param store                the off-heap value store, sized to the registry's slot capacity.
+     * @param idleStrategy         how to wait when idle.
+     * @param cleanupIntervalNanos evict series not updated for this long; 0 disables cleanup.
+     */
+    public MetricsWriter(
+        final SeriesRegistry registry, final RingDirectory rings, final ValueStore store,
+        final IdleStrategy idleStrategy, final long cleanupIntervalNanos)
+    {
+        this.registry = registry;
+        this.rings = rings;
+        this.store = store;
+        this.idleStrategy = idleStrategy;
+        this.cleanupIntervalNanos = cleanupIntervalNanos;
+        this.liveGeneration = new int[store.capacity()];
+        this.histograms = new HistogramSeries[store.capacity()];
+        this.lastTouchedNanos = cleanupIntervalNanos > 0 ? new long[store.capacity()] : null;
+        this.nextCleanupNanos = startNanos + cleanupIntervalNanos / 4;
+    }
+
+    /**
+     * The writer loop. Returns after {@link #stop()}, once everything published before the stop has been
+     * applied and the store has been freed.
+     */
+    @Override
+    public void run()
+    {
+        try
+        {
+            while (running)
+            {
+                nowNanos = System.nanoTime();
+                int work = drainAll();
+                work += serveRequests();
+                if (nowNanos - nextHousekeepingNanos >= 0)
+                {
+                    housekeeping();
+                }
+                idleStrategy.idle(work);
+            }
+            nowNanos = System.nanoTime();
+            drainAll();
+            serveRequests();
+        }
+        finally
+        {
+            terminated = true;
+            failPendingRequests();
+            store.free();
+        }
+    }
+
+    private int drainAll()
+    {
+        int work = 0;
+        for (final ThreadRing ring : rings.activeRings())
+        {
+            work += drain(ring);
+        }
+        return work;
+    }
+
+    private int drain(final ThreadRing ring)
+    {
+        final long before = ring.consumedCount();
+        try
+        {
+            ring.poll(applier);
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException("writer failed applying an update", ex); // onEvent throws nothing
+        }
+        return (int)(ring.consumedCount() - before);
+    }
+
+    private boolean onEvent(final UpdateEvent event, final long sequence, final boolean endOfBatch)
+    {
+        apply(event.id, event.op, event.value);
+        return true;
+    }
+
+    private void apply(final int id, final int op, final long value)
+    {
+        final int slot = SeriesId.slot(id);
+        final int kind = UpdateOp.kindOf(op);
+        if (slot >= liveGeneration.length || liveGeneration[slot] != SeriesId.generation(id))
+        {
+            dropped[DropReason.STALE_SERIES.ordinal()][kind]++;
+            return;
+        }
+        switch (op)
+        {
+            case UpdateOp.COUNTER_ADD:
+                if (value < 0)
+                {
+                    dropped[DropReason.INVALID_VALUE.ordinal()][kind]++;
+                    return;
+                }
+                store.addLong(slot, value);
+                break;
+
+            case UpdateOp.GAUGE_SET:
+            {
+                final double v = Double.longBitsToDouble(value);
+                if (!Double.isFinite(v))
+                {
+                    dropped[DropReason.INVALID_VALUE.ordinal()][kind]++;
+                    return;
+                }
+                store.putDouble(slot, v);
+                break;
+            }
+
+            case UpdateOp.GAUGE_ADD:
+            {
+                final double v = Double.longBitsToDouble(value);
+                if (!Double.isFinite(v))
+                {
+                    dropped[DropReason.INVALID_VALUE.ordinal()][kind]++;
+                    return;
+                }
+                store.addDouble(slot, v);
+                break;
+            }
+
+            case UpdateOp.HISTOGRAM_OBSERVE:
+            {
+                final double v = Double.longBitsToDouble(value);
+                final HistogramSeries histogram = Double.isFinite(v) ? histogramAt(slot) : null;
+                if (histogram == null)
+                {
+                    dropped[(Double.isFinite(v) ? DropReason.STALE_SERIES : DropReason.INVALID_VALUE).ordinal()][kind]++;
+                    return;
+                }
+                histogram.record(v);
+                break;
+            }
+
+            case UpdateOp.HISTOGRAM_OBSERVE_NANOS:
+            {
+                final HistogramSeries histogram = histogramAt(slot);
+                if (histogram == null)
+                {
+                    dropped[DropReason.STALE_SERIES.ordinal()][kind]++;
+                    return;
+                }
+                histogram.recordNanos(value);
+                break;
+            }
+
+            case UpdateOp.FREE_SERIES:
+                freeSlot(slot);
+                break;
+
+            default:
+                dropped[DropReason.INVALID_VALUE.ordinal()][kind]++;
+                return;
+        }
+        applied[kind]++;
+        if (lastTouchedNanos != null)
+        {
+            lastTouchedNanos[slot] = nowNanos;
+        }
+    }
+
+    private HistogramSeries histogramAt(final int slot)
+    {
+        HistogramSeries histogram = histograms[slot];
+        if (histogram == null)
+        {
+            final SeriesDescriptor series = registry.bySlot(slot);
+            if (series == null || series.family().type() != MetricType.HISTOGRAM)
+            {
+                return null;
+            }
+            histogram = new HistogramSeries(series.family().histogramSpec());
+            histograms[slot] = histogram;
+        }
+        return histogram;
+    }
+
+    private void freeSlot(final int slot)
+    {
+        store.putLongRelease(slot, 0L);
+        final HistogramSeries histogram = histograms[slot];
+        if (histogram != null)
+        {
+            histogramClamped += histogram.clampedCount();
+            histograms[slot] = null;
+        }
+        if (lastTouchedNanos != null)
+        {
+            lastTouchedNanos[slot] = 0;
+        }
+        final int next = SeriesId.nextGeneration(liveGeneration[slot]);
+        liveGeneration[slot] = next;
+        registry.slots().release(SeriesId.of(slot, next));
+    }
+
+    private int serveRequests()
+    {
+        int served = 0;
+        SnapshotRequest request;
+        while ((request = requests.poll()) != null)
+        {
+            drainAll(); // everything published before the request was enqueued is in a ring by now
+            request.result.complete(request.barrierOnly ? null : buildSnapshot());
+            served++;
+        }
+        return served;
+    }
+
+    private void housekeeping()
+    {
+        nextHousekeepingNanos = nowNanos + HOUSEKEEPING_INTERVAL_NANOS;
+        rings.reclaimDeadOwners(this::drain);
+        if (lastTouchedNanos != null && nowNanos - nextCleanupNanos >= 0)
+        {
+            nextCleanupNanos = nowNanos + Math.max(cleanupIntervalNanos / 4, HOUSEKEEPING_INTERVAL_NANOS);
+            evictIdleSeries();
+        }
+    }
+
+    private void evictIdleSeries()
+    {
+        final int highWater = registry.highWater();
+        for (int slot = 0; slot < highWater; slot++)
+        {
+            final SeriesDescriptor series = registry.bySlot(slot);
+            if (series == null || SeriesId.generation(series.id()) != liveGeneration[slot])
+            {
+                continue;
+            }
+            if (lastTouchedNanos[slot] == 0)
+            {
+                lastTouchedNanos[slot] = nowNanos; // first seen: the idle clock starts now
+            }
+            else if (nowNanos - lastTouchedNanos[slot] >= cleanupIntervalNanos && registry.evict(series))
+            {
+                freeSlot(slot);
+            }
+        }
+    }
+
+    private MetricsSnapshot buildSnapshot()
+    {
+        final int highWater = registry.highWater();
+        final SeriesDescriptor[] series = new SeriesDescriptor[highWater];
+        final long[] values = new long[highWater];
+        HistogramSample[] samples = null;
+        long heapBytes = 0;
+        int size = 0;
+        for (int slot = 0; slot < highWater; slot++)
+        {
+            final SeriesDescriptor descriptor = registry.bySlot(slot);
+            if (descriptor == null || SeriesId.generation(descriptor.id()) != liveGeneration[slot])
+            {
+                continue;
+            }
+            series[size] = descriptor;
+            if (descriptor.family().type() == MetricType.HISTOGRAM)
+            {
+                if (samples == null)
+                {
+                    samples = new HistogramSample[highWater];
+                }
+                final HistogramSeries histogram = histograms[slot];
+                samples[size] = histogram == null ? emptySample(descriptor.family().histogramSpec()) : histogram.sample();
+                if (histogram != null)
+                {
+                    heapBytes += histogram.footprintBytes();
+                }
+            }
+            else
+            {
+                values[size] = store.getLong(slot);
+            }
+            size++;
+        }
+        histogramHeapBytes = heapBytes;
+        return new MetricsSnapshot(series, values, samples, size, stats(), System.currentTimeMillis());
+    }
+
+    private static HistogramSample emptySample(final HistogramSpec spec)
+    {
+        return new HistogramSample(0, 0.0, new long[spec.bucketCount()], new double[HistogramSpec.QUANTILES.length], 0);
+    }
+
+    private EngineStats stats()
+    {
+        final long[][] droppedCopy = new long[dropped.length][];
+        for (int r = 0; r < dropped.length; r++)
+        {
+            droppedCopy[r] = dropped[r].clone();
+        }
+        long published = rings.publishedCount() - applied[UpdateOp.KIND_CONTROL] -
+            dropped[DropReason.STALE_SERIES.ordinal()][UpdateOp.KIND_CONTROL];
+        for (int kind = 0; kind < UpdateOp.KIND_CONTROL; kind++)
+        {
+            final long full = rings.droppedFull(kind);
+            droppedCopy[DropReason.RING_FULL.ordinal()][kind] = full;
+            published += full;
+        }
+        long pending = rings.pendingCount();
+        if (terminated)
+        {
+            droppedCopy[DropReason.CLOSED.ordinal()][UpdateOp.KIND_COUNTER] += pending; // kind unknown once unread
+            pending = 0;
+        }
+        long clamped = histogramClamped;
+        for (final HistogramSeries histogram : histograms)
+        {
+            if (histogram != null)
+            {
+                clamped += histogram.clampedCount();
+            }
+        }
+        final int[] ringCounts = rings.ringCounts();
+        return new EngineStats(published, applied.clone(), droppedCopy, pending, ringCounts[0], ringCounts[1],
+            registry.budget().seriesCount(), registry.budget().metricCount(), store.offHeapBytes(),
+            histogramHeapBytes, clamped);
+    }
+
+    /**
+     * Asks the writer for a snapshot (or only a barrier). Any thread.
+     *
+     * @param barrierOnly complete with {@code null} once everything published before is applied.
+     * @return completes on the writer thread; completes exceptionally if the writer has stopped.
+     */
+    public CompletableFuture<MetricsSnapshot> requestSnapshot(final boolean barrierOnly)
+    {
+        final SnapshotRequest request = new SnapshotRequest(barrierOnly);
+        requests.offer(request);
+        if (terminated)
+        {
+            failPendingRequests(); // the writer may have missed it: never leave a request hanging
+        }
+        return request.result;
+    }
+
+    private void failPendingRequests()
+    {
+        SnapshotRequest request;
+        while ((request = requests.poll()) != null)
+        {
+            request.result.completeExceptionally(new IllegalStateException("the metrics engine is closed"));
+        }
+    }
+
+    /**
+     * Accounting once the writer has terminated: what remained in rings is counted as dropped ({@code closed}).
+     *
+     * @return final stats.
+     * @throws IllegalStateException if the writer is still running.
+     */
+    public EngineStats finalStats()
+    {
+        if (!terminated)
+        {
+            throw new IllegalStateException("the writer is still running");
+        }
+        return stats();
+    }
+
+    /**
+     * Asks the writer to apply what is published and stop. Any thread.
+     */
+    public void stop()
+    {
+        running = false;
+    }
+
+    /**
+     * @return whether the writer loop has ended and the store is freed.
+     */
+    public boolean isTerminated()
+    {
+        return terminated;
+    }
+}

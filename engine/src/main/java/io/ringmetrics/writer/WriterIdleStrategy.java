@@ -1,0 +1,38 @@
+package io.ringmetrics.writer;
+
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.YieldingIdleStrategy;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How the writer thread waits when no ring has work.
+ */
+public enum WriterIdleStrategy
+{
+    /** Spin: lowest latency, burns a core. */
+    BUSY_SPIN,
+    /** {@link Thread#yield()} between polls. */
+    YIELD,
+    /** Spin, then yield, then park from 1 µs up to the configured maximum. The default. */
+    BACKOFF;
+
+    /**
+     * @param maxParkNanos longest park for {@link #BACKOFF}.
+     * @return a new Agrona idle strategy.
+     */
+    public IdleStrategy create(final long maxParkNanos)
+    {
+        switch (this)
+        {
+            case BUSY_SPIN:
+                return new BusySpinIdleStrategy();
+            case YIELD:
+                return new YieldingIdleStrategy();
+            default:
+                return new BackoffIdleStrategy(64, 16, TimeUnit.MICROSECONDS.toNanos(1), maxParkNanos);
+        }
+    }
+}

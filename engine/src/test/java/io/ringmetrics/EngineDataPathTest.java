@@ -1,0 +1,224 @@
+package io.ringmetrics;
+
+import io.ringmetrics.ring.BackpressurePolicy;
+import io.ringmetrics.snapshot.EngineStats;
+import io.ringmetrics.snapshot.HistogramSample;
+import io.ringmetrics.snapshot.MetricsSnapshot;
+import io.ringmetrics.store.HistogramSpec;
+import io.ringmetrics.writer.WriterIdleStrategy;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EngineDataPathTest
+{
+    @Test
+    void countsAreExactAfterFlushWithOneThread()
+    {
+        // A tight loop publishes faster than any writer applies: BLOCK makes the caller wait instead of dropping.
+        try (MetricsEngine engine = MetricsEngine.start(blocking()))
+        {
+            final Counter counter = engine.counter("requests_total", "method", "GET");
+            for (int i = 0; i < 100_000; i++)
+            {
+                counter.increment();
+            }
+            counter.increment(5);
+            final MetricsSnapshot snapshot = engine.snapshot();
+            assertEquals(100_005, snapshot.counter("requests_total", "method", "GET"));
+        }
+    }
+
+    @Test
+    void countsAreExactAfterFlushWithSeveralThreads() throws Exception
+    {
+        try (MetricsEngine engine = MetricsEngine.start(blocking()))
+        {
+            final Counter counter = engine.counter("jobs_total");
+            final Gauge gauge = engine.gauge("in_flight");
+            final int threads = 4;
+            final int perThread = 200_000;
+            final List<Thread> workers = new ArrayList<>();
+            final CountDownLatch start = new CountDownLatch(1);
+            for (int t = 0; t < threads; t++)
+            {
+                final Thread worker = new Thread(() ->
+                {
+                    awaitQuietly(start);
+                    for (int i = 0; i < perThread; i++)
+                    {
+                        counter.increment();
+                        gauge.increment();
+                        gauge.decrement();
+                    }
+                });
+                workers.add(worker);
+                worker.start();
+            }
+            start.countDown();
+            for (final Thread worker : workers)
+            {
+                worker.join();
+            }
+            final MetricsSnapshot snapshot = engine.snapshot();
+            assertEquals((long)threads * perThread, snapshot.counter("jobs_total"));
+            assertEquals(0.0, snapshot.gauge("in_flight"));
+            final EngineStats stats = snapshot.stats();
+            assertEquals(0, stats.pending());
+            assertEquals(0, stats.dropped(), "BLOCK never drops while the engine runs");
+            assertEquals(3L * threads * perThread, stats.published());
+            assertEquals(stats.published(), stats.applied() + stats.dropped());
+        }
+    }
+
+    @Test
+    void sameNameAndLabelsInAnyOrderIsOneSeries()
+    {
+        try (MetricsEngine engine = MetricsEngine.start())
+        {
+            final Counter a = engine.counter("http_requests_total", "method", "GET", "status", "200");
+            final Counter b = engine.counter("http_requests_total", "status", "200", "method", "GET");
+            assertSame(a.series(), b.series());
+            a.increment();
+            b.increment();
+            assertEquals(2, engine.snapshot().counter("http_requests_total", "status", "200", "method", "GET"));
+        }
+    }
+
+    @Test
+    void dropAccountingHoldsWithATinyRing() throws Exception
+    {
+        final EngineConfig config = EngineConfig.builder()
+            .ringSize(16)
+            .idleStrategy(WriterIdleStrategy.BACKOFF)
+            .maxIdlePark(java.time.Duration.ofMillis(50))
+            .build();
+        try (MetricsEngine engine = MetricsEngine.start(config))
+        {
+            final Counter counter = engine.counter("c_total");
+            final Histogram histogram = engine.histogram("h_seconds");
+            final int calls = 1_000_000;
+            for (int i = 0; i < calls; i++)
+            {
+                counter.increment();
+                histogram.observe(0.001);
+            }
+            final MetricsSnapshot snapshot = engine.snapshot();
+            final EngineStats stats = snapshot.stats();
+            assertEquals(2L * calls, stats.published(), "every call is counted as published");
+            assertEquals(stats.published(), stats.applied() + stats.dropped());
+            final long counterDropped = stats.dropped(EngineStats.DropReason.RING_FULL, 0);
+            assertTrue(counterDropped > 0, "a 16-slot ring must overflow under this load");
+            assertEquals(calls - counterDropped, snapshot.counter("c_total"), "applied counter updates are exact");
+            final HistogramSample h = snapshot.histogram("h_seconds");
+            assertEquals(calls - stats.dropped(EngineStats.DropReason.RING_FULL, 2), h.count());
+        }
+    }
+
+    @Test
+    void histogramBucketsCountSumAndPercentilesMatchAReference()
+    {
+        try (MetricsEngine engine = MetricsEngine.start(blocking()))
+        {
+            final Histogram histogram = engine.histogram("latency_seconds", "endpoint", "/api");
+            final Random random = new Random(42);
+            final int n = 50_000;
+            final double[] values = new double[n];
+            double sum = 0;
+            final double[] bounds = HistogramSpec.DEFAULT_BUCKETS;
+            final long[] expectedBuckets = new long[bounds.length + 1];
+            for (int i = 0; i < n; i++)
+            {
+                final double v = Math.exp(random.nextGaussian() * 1.5 - 3.0); // log-normal, median ~50 ms
+                values[i] = v;
+                sum += v;
+                int b = 0;
+                while (b < bounds.length && v > bounds[b])
+                {
+                    b++;
+                }
+                expectedBuckets[b]++;
+                if ((i & 1) == 0)
+                {
+                    histogram.observe(v);
+                }
+                else
+                {
+                    histogram.observeNanos(Math.round(v * 1e9));
+                }
+            }
+            final HistogramSample sample = engine.snapshot().histogram("latency_seconds", "endpoint", "/api");
+            assertEquals(n, sample.count());
+            assertEquals(sum, sample.sum(), sum * 1e-9);
+            long bucketTotal = 0;
+            for (int b = 0; b < sample.bucketCount(); b++)
+            {
+                bucketTotal += sample.bucketCountAt(b);
+            }
+            assertEquals(n, bucketTotal, "count equals the sum of the buckets");
+            // Nanosecond observations are rounded; only values within 1 ns of a bound could move bucket.
+            for (int b = 0; b < expectedBuckets.length; b++)
+            {
+                assertEquals(expectedBuckets[b], sample.bucketCountAt(b), 2.0, "bucket " + b);
+            }
+            java.util.Arrays.sort(values);
+            final double[] quantiles = HistogramSpec.QUANTILES;
+            for (int q = 0; q < quantiles.length; q++)
+            {
+                final double exact = values[(int)Math.ceil(quantiles[q] * n) - 1];
+                final double reported = sample.quantileValue(q);
+                assertEquals(exact, reported, exact * 0.01 + 1e-6, "quantile " + quantiles[q] + " to 2 digits");
+            }
+            assertEquals(values[n - 1], sample.max(), values[n - 1] * 0.01);
+        }
+    }
+
+    @Test
+    void invalidValuesAreCountedAndNeverCorruptOtherData()
+    {
+        try (MetricsEngine engine = MetricsEngine.start())
+        {
+            final Counter counter = engine.counter("ok_total");
+            final Gauge gauge = engine.gauge("temperature");
+            final Histogram histogram = engine.histogram("size_seconds");
+            counter.increment(3);
+            counter.increment(-7);
+            gauge.set(21.5);
+            gauge.set(Double.NaN);
+            gauge.increment(Double.POSITIVE_INFINITY);
+            histogram.observe(0.2);
+            histogram.observe(Double.NaN);
+            final MetricsSnapshot snapshot = engine.snapshot();
+            assertEquals(3, snapshot.counter("ok_total"));
+            assertEquals(21.5, snapshot.gauge("temperature"));
+            assertEquals(1, snapshot.histogram("size_seconds").count());
+            assertEquals(4, snapshot.stats().dropped(EngineStats.DropReason.INVALID_VALUE, 0) +
+                snapshot.stats().dropped(EngineStats.DropReason.INVALID_VALUE, 1) +
+                snapshot.stats().dropped(EngineStats.DropReason.INVALID_VALUE, 2));
+        }
+    }
+
+    static EngineConfig blocking()
+    {
+        return EngineConfig.builder().backpressure(BackpressurePolicy.BLOCK).build();
+    }
+
+    private static void awaitQuietly(final CountDownLatch latch)
+    {
+        try
+        {
+            latch.await();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
