@@ -57,7 +57,7 @@ public final class MetricsEngine implements AutoCloseable
         this.config = config;
         final int capacity = SeriesRegistry.slotCapacity(config.limits());
         final SlotAllocator slots = new SlotAllocator(capacity);
-        this.registry = new SeriesRegistry(config.limits(), slots, MetaMetrics.RESERVED_NAMES);
+        this.registry = new SeriesRegistry(config.limits(), slots, MetaMetrics.RESERVED_NAMES, config.defaultHistogram());
         this.rings = new RingDirectory(config.ringSize(), config.maxPooledRings(), config.backpressure());
         final long cleanupNanos = config.limits().enableMetricCleanup() ?
             TimeUnit.SECONDS.toNanos(config.limits().cleanupIntervalSeconds()) : 0;
@@ -182,14 +182,20 @@ public final class MetricsEngine implements AutoCloseable
         final MetricType type, final String name, final String help, final HistogramSpec spec,
         final String[] labelPairs)
     {
-        ensureOpen();
-        final HistogramSpec shape = type == MetricType.HISTOGRAM && spec == null ? config.defaultHistogram() : spec;
-        final SeriesDescriptor series = registry.register(type, name, help, shape, labelPairs);
+        final SeriesDescriptor series = registerQuietly(type, name, help, spec, labelPairs);
         if (series.isOverflow() && !isOverflowRequest(labelPairs))
         {
             errors.record(ErrorType.LABEL_COMBINATION_LIMIT_EXCEEDED, "register", name);
         }
         return series;
+    }
+
+    SeriesDescriptor registerQuietly(
+        final MetricType type, final String name, final String help, final HistogramSpec spec,
+        final String[] labelPairs)
+    {
+        ensureOpen();
+        return registry.register(type, name, help, spec, labelPairs);
     }
 
     private static boolean isOverflowRequest(final String[] labelPairs)

@@ -45,14 +45,19 @@ public final class SeriesRegistry
     private final AtomicReferenceArray<SeriesDescriptor> bySlot;
     private final AtomicInteger familyOrdinal = new AtomicInteger();
     private final Set<String> reservedNames;
+    private final HistogramSpec defaultHistogram;
 
     /**
      * @param config        resource limits.
      * @param slots         slot allocator of the value store, sized by {@link #slotCapacity(MetricsResourceConfig)}.
      * @param reservedNames names used by the engine's meta-metrics, refused for user metrics.
+     * @param defaultHistogram histogram shape of a histogram registered without one.
      */
-    public SeriesRegistry(final MetricsResourceConfig config, final SlotAllocator slots, final Set<String> reservedNames)
+    public SeriesRegistry(
+        final MetricsResourceConfig config, final SlotAllocator slots, final Set<String> reservedNames,
+        final HistogramSpec defaultHistogram)
     {
+        this.defaultHistogram = defaultHistogram;
         this.config = config;
         this.rules = new NameRules(config);
         this.budget = new SeriesBudget(config);
@@ -80,7 +85,8 @@ public final class SeriesRegistry
      * @param type       metric type.
      * @param name       metric name.
      * @param help       help text, may be {@code null}.
-     * @param spec       histogram shape for histograms, {@code null} for the default; ignored otherwise.
+     * @param spec       histogram shape for histograms, {@code null} for the default (and to accept whatever shape
+     *                   the metric already has); ignored otherwise.
      * @param labelPairs label name/value pairs in any order.
      * @return the series, or the metric's overflow series if {@code max_label_combinations} is reached.
      * @throws ValidationException    on an invalid name or label, or a type or label-set conflict.
@@ -104,7 +110,7 @@ public final class SeriesRegistry
         final String[] pairs = labelPairs == null ? new String[0] : labelPairs;
         final String[] labelNames = rules.checkLabels(pairs);
         final HistogramSpec histogramSpec =
-            type == MetricType.HISTOGRAM ? (spec == null ? HistogramSpec.DEFAULT_SECONDS : spec) : null;
+            type == MetricType.HISTOGRAM ? (spec == null ? defaultHistogram : spec) : null;
 
         while (true)
         {

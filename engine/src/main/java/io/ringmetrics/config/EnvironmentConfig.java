@@ -1,0 +1,354 @@
+package io.ringmetrics.config;
+
+import io.ringmetrics.EngineConfig;
+import io.ringmetrics.error.ConfigurationException;
+import io.ringmetrics.error.ErrorType;
+import io.ringmetrics.limits.MetricsResourceConfig;
+import io.ringmetrics.registry.NameRules;
+import io.ringmetrics.ring.BackpressurePolicy;
+import io.ringmetrics.store.HistogramSpec;
+import io.ringmetrics.writer.WriterIdleStrategy;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads every environment variable of the specification (and the engine's own {@code METRICS_*} settings) into
+ * {@link MetricsSettings}. An unset or blank variable takes its default; a bad value (not a number, out of range,
+ * unknown enum, invalid namespace) is a {@link ConfigurationException} whose message names the variable, the value
+ * and what is allowed. All bad values are reported together, one per line.
+ * <p>
+ * {@code PROMETHEUS_MAX_METRICS} and {@code METRICS_MAX_METRICS} set the same limit; when both are set the
+ * smaller wins.
+ */
+public final class EnvironmentConfig
+{
+    /** Every variable this class reads. */
+    public static final List<String> VARIABLES = List.of(
+        "METRICS_EXPORTER", "PROMETHEUS_NAMESPACE", "PROMETHEUS_MAX_METRICS", "PROMETHEUS_ALLOW_REMOVAL",
+        "STATSD_HOST", "STATSD_PORT", "STATSD_PREFIX", "STATSD_FLUSH_INTERVAL_MS", "STATSD_MAX_PACKET_SIZE",
+        "STATSD_TAG_STYLE", "METRICS_HTTP_HOST", "METRICS_HTTP_PORT",
+        "METRICS_MAX_METRICS", "METRICS_MAX_LABEL_COMBINATIONS", "METRICS_MAX_METRIC_NAME_LENGTH",
+        "METRICS_MAX_LABEL_NAME_LENGTH", "METRICS_MAX_LABEL_VALUE_LENGTH", "METRICS_MAX_LABELS_PER_METRIC",
+        "METRICS_ENABLE_CLEANUP", "METRICS_CLEANUP_INTERVAL_SECONDS",
+        "METRICS_LOG_VALIDATION_ERRORS", "METRICS_LOG_RESOURCE_ERRORS", "METRICS_LOG_EXPORT_ERRORS",
+        "METRICS_LOG_CONFIG_ERRORS", "METRICS_PROPAGATE_ERRORS", "METRICS_DETAILED_ERROR_CONTEXT",
+        "METRICS_ERROR_LOG_LEVEL",
+        "METRICS_RING_SIZE", "METRICS_IDLE_STRATEGY", "METRICS_BACKPRESSURE", "METRICS_SNAPSHOT_TIMEOUT_MS",
+        "METRICS_HISTOGRAM_BUCKETS", "METRICS_HISTOGRAM_SIGNIFICANT_DIGITS");
+
+    private final Map<String, String> env;
+    private final List<String> problems = new ArrayList<>();
+
+    private EnvironmentConfig(final Map<String, String> env)
+    {
+        this.env = env;
+    }
+
+    /**
+     * Reads the process environment.
+     *
+     * @return the settings.
+     * @throws ConfigurationException listing every bad variable.
+     */
+    public static MetricsSettings fromEnv()
+    {
+        return from(System.getenv());
+    }
+
+    /**
+     * Reads the given variables (for tests and for embedding in other configuration systems).
+     *
+     * @param env variable name to value.
+     * @return the settings.
+     * @throws ConfigurationException listing every bad variable.
+     */
+    public static MetricsSettings from(final Map<String, String> env)
+    {
+        return new EnvironmentConfig(env).read();
+    }
+
+    private MetricsSettings read()
+    {
+        final MetricsSettings.Builder settings = MetricsSettings.builder();
+        settings.exporter(enumValue("METRICS_EXPORTER", ExporterKind.class, ExporterKind.PROMETHEUS));
+        settings.prometheusNamespace(namespace("PROMETHEUS_NAMESPACE"));
+        settings.allowRemoval(bool("PROMETHEUS_ALLOW_REMOVAL", true));
+        settings.httpHost(host("METRICS_HTTP_HOST", "127.0.0.1"));
+        settings.httpPort((int)number("METRICS_HTTP_PORT", 8081, 0, 65_535));
+        settings.statsdHost(host("STATSD_HOST", "localhost"));
+        settings.statsdPort((int)number("STATSD_PORT", 8125, 1, 65_535));
+        settings.statsdPrefix(statsdPrefix("STATSD_PREFIX"));
+        settings.statsdFlushInterval(Duration.ofMillis(number("STATSD_FLUSH_INTERVAL_MS", 10_000, 10, 3_600_000)));
+        settings.statsdMaxPacketSize((int)number("STATSD_MAX_PACKET_SIZE", 1432, 64, 65_507));
+        settings.statsdTagStyle(enumValue("STATSD_TAG_STYLE", StatsdTagStyle.class, StatsdTagStyle.NONE));
+
+        final MetricsResourceConfig limits = limits();
+        final EngineConfig.Builder engine = EngineConfig.builder().limits(limits);
+        final long ringSize = number("METRICS_RING_SIZE", 4096, 16, 1 << 20);
+        if (Long.bitCount(ringSize) != 1)
+        {
+            problem("METRICS_RING_SIZE", String.valueOf(ringSize), "a power of two between 16 and 1048576");
+        }
+        else
+        {
+            engine.ringSize((int)ringSize);
+        }
+        engine.idleStrategy(enumValue("METRICS_IDLE_STRATEGY", WriterIdleStrategy.class, WriterIdleStrategy.BACKOFF));
+        engine.backpressure(enumValue("METRICS_BACKPRESSURE", BackpressurePolicy.class, BackpressurePolicy.DROP));
+        engine.snapshotTimeout(Duration.ofMillis(number("METRICS_SNAPSHOT_TIMEOUT_MS", 5_000, 1, 300_000)));
+        final HistogramSpec histogram = histogramSpec();
+        if (histogram != null)
+        {
+            engine.defaultHistogram(histogram);
+        }
+        settings.engine(engine.build());
+        settings.errors(errors());
+
+        if (!problems.isEmpty())
+        {
+            throw new ConfigurationException(ErrorType.INVALID_CONFIG,
+                "invalid metrics configuration:\n  " + String.join("\n  ", problems));
+        }
+        return settings.build();
+    }
+
+    private MetricsResourceConfig limits()
+    {
+        final MetricsResourceConfig.Builder b = MetricsResourceConfig.builder();
+        final long max = MetricsResourceConfig.Builder.MAX_SERIES;
+        long maxMetrics = number("METRICS_MAX_METRICS", 1000, 1, max);
+        if (isSet("PROMETHEUS_MAX_METRICS"))
+        {
+            final long prometheus = number("PROMETHEUS_MAX_METRICS", 1000, 1, max);
+            maxMetrics = isSet("METRICS_MAX_METRICS") ? Math.min(maxMetrics, prometheus) : prometheus;
+        }
+        b.maxMetrics(maxMetrics);
+        b.maxLabelCombinations(number("METRICS_MAX_LABEL_COMBINATIONS", 10_000, 1, max));
+        b.maxMetricNameLength(number("METRICS_MAX_METRIC_NAME_LENGTH", 128, 1, 65_536));
+        b.maxLabelNameLength(number("METRICS_MAX_LABEL_NAME_LENGTH", 64, 1, 65_536));
+        b.maxLabelValueLength(number("METRICS_MAX_LABEL_VALUE_LENGTH", 256, 1, 65_536));
+        b.maxLabelsPerMetric(number("METRICS_MAX_LABELS_PER_METRIC", 16, 0, 1024));
+        b.enableMetricCleanup(bool("METRICS_ENABLE_CLEANUP", false));
+        b.cleanupIntervalSeconds(number("METRICS_CLEANUP_INTERVAL_SECONDS", 300, 1, 31_536_000));
+        return b.build();
+    }
+
+    private MetricsErrorConfig errors()
+    {
+        return MetricsErrorConfig.builder()
+            .logValidationErrors(bool("METRICS_LOG_VALIDATION_ERRORS", true))
+            .logResourceErrors(bool("METRICS_LOG_RESOURCE_ERRORS", true))
+            .logExportErrors(bool("METRICS_LOG_EXPORT_ERRORS", true))
+            .logConfigErrors(bool("METRICS_LOG_CONFIG_ERRORS", true))
+            .propagateErrors(bool("METRICS_PROPAGATE_ERRORS", false))
+            .detailedErrorContext(bool("METRICS_DETAILED_ERROR_CONTEXT", true))
+            .errorLogLevel(logLevel("METRICS_ERROR_LOG_LEVEL"))
+            .build();
+    }
+
+    private HistogramSpec histogramSpec()
+    {
+        final int digits = (int)number("METRICS_HISTOGRAM_SIGNIFICANT_DIGITS", 2, 1, 5);
+        final String buckets = value("METRICS_HISTOGRAM_BUCKETS");
+        double[] bounds = HistogramSpec.DEFAULT_BUCKETS;
+        if (buckets != null)
+        {
+            final String[] parts = buckets.split(",");
+            bounds = new double[parts.length];
+            for (int i = 0; i < parts.length; i++)
+            {
+                try
+                {
+                    bounds[i] = Double.parseDouble(parts[i].trim());
+                }
+                catch (final NumberFormatException ex)
+                {
+                    problem("METRICS_HISTOGRAM_BUCKETS", buckets,
+                        "a comma-separated list of finite, strictly increasing numbers, e.g. 0.01,0.1,1,10");
+                    return null;
+                }
+            }
+        }
+        try
+        {
+            return new HistogramSpec(bounds, 1e9, 1_000L, 3_600_000_000_000L, digits);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            problem("METRICS_HISTOGRAM_BUCKETS", buckets, ex.getMessage());
+            return null;
+        }
+    }
+
+    private boolean isSet(final String name)
+    {
+        return value(name) != null;
+    }
+
+    private String value(final String name)
+    {
+        final String v = env.get(name);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    private void problem(final String name, final String value, final String allowed)
+    {
+        problems.add(name + "='" + value + "' is invalid; allowed: " + allowed);
+    }
+
+    private long number(final String name, final long defaultValue, final long min, final long max)
+    {
+        final String v = value(name);
+        if (v == null)
+        {
+            return defaultValue;
+        }
+        try
+        {
+            final long parsed = Long.parseLong(v);
+            if (parsed < min || parsed > max)
+            {
+                problem(name, v, "a whole number from " + min + " to " + max);
+                return defaultValue;
+            }
+            return parsed;
+        }
+        catch (final NumberFormatException ex)
+        {
+            problem(name, v, "a whole number from " + min + " to " + max);
+            return defaultValue;
+        }
+    }
+
+    private boolean bool(final String name, final boolean defaultValue)
+    {
+        final String v = value(name);
+        if (v == null)
+        {
+            return defaultValue;
+        }
+        switch (v.toLowerCase(Locale.ROOT))
+        {
+            case "true":
+            case "1":
+            case "yes":
+            case "on":
+                return true;
+            case "false":
+            case "0":
+            case "no":
+            case "off":
+                return false;
+            default:
+                problem(name, v, "true or false (also 1/0, yes/no, on/off)");
+                return defaultValue;
+        }
+    }
+
+    private <E extends Enum<E>> E enumValue(final String name, final Class<E> type, final E defaultValue)
+    {
+        final String v = value(name);
+        if (v == null)
+        {
+            return defaultValue;
+        }
+        final String normalized = v.toUpperCase(Locale.ROOT).replace('-', '_');
+        for (final E constant : type.getEnumConstants())
+        {
+            if (constant.name().equals(normalized))
+            {
+                return constant;
+            }
+        }
+        final List<String> allowed = new ArrayList<>();
+        for (final E constant : type.getEnumConstants())
+        {
+            allowed.add(constant.name().toLowerCase(Locale.ROOT));
+        }
+        problem(name, v, "one of " + String.join(", ", allowed));
+        return defaultValue;
+    }
+
+    private String namespace(final String name)
+    {
+        final String v = value(name);
+        if (v != null && !NameRules.isValidMetricName(v))
+        {
+            problem(name, v, "a metric-name prefix matching [a-zA-Z_:][a-zA-Z0-9_:]*");
+            return null;
+        }
+        return v;
+    }
+
+    private String statsdPrefix(final String name)
+    {
+        final String v = value(name);
+        if (v == null)
+        {
+            return null;
+        }
+        boolean ok = !v.startsWith(".") && !v.endsWith(".") && !v.contains("..");
+        for (int i = 0; ok && i < v.length(); i++)
+        {
+            final char c = v.charAt(i);
+            ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+                c == '.';
+        }
+        if (!ok)
+        {
+            problem(name, v, "dot-separated segments of [a-zA-Z0-9_-], e.g. myapp.prod");
+            return null;
+        }
+        return v;
+    }
+
+    private String host(final String name, final String defaultValue)
+    {
+        final String v = value(name);
+        if (v == null)
+        {
+            return defaultValue;
+        }
+        for (int i = 0; i < v.length(); i++)
+        {
+            final char c = v.charAt(i);
+            if (!(Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']' || c == '_'))
+            {
+                problem(name, v, "a host name or IP address");
+                return defaultValue;
+            }
+        }
+        return v;
+    }
+
+    private Level logLevel(final String name)
+    {
+        final String v = value(name);
+        if (v == null)
+        {
+            return Level.WARNING;
+        }
+        switch (v.toLowerCase(Locale.ROOT))
+        {
+            case "error":
+                return Level.ERROR;
+            case "warn":
+            case "warning":
+                return Level.WARNING;
+            case "info":
+                return Level.INFO;
+            case "debug":
+                return Level.DEBUG;
+            case "trace":
+                return Level.TRACE;
+            default:
+                problem(name, v, "one of error, warn, info, debug, trace");
+                return Level.WARNING;
+        }
+    }
+}
