@@ -89,6 +89,8 @@ final class Fixtures
             new Fixture("overflow", blocking(MetricsResourceConfig.builder().maxLabelCombinations(6).build()),
                 Fixtures::overflow),
             new Fixture("conflicts", blocking(), Fixtures::conflicts),
+            new Fixture("colons", blocking(), e -> e.counter("colon:name_total", "A colon (lint: reserved for " +
+                "recording rules).", new String[] { "k", "v" }).increment()),
             new Fixture("metaErrors", blocking(), Fixtures::metaErrors),
             new Fixture("service", blocking(), Fixtures::service)));
         for (final long seed : new long[] { 1, 2, 3, 42 })
@@ -98,13 +100,13 @@ final class Fixtures
         return all;
     }
 
-    /** @return fixtures whose output promtool must find clean (no deliberate name conflicts). */
+    /** @return fixtures whose output promtool must find clean (no deliberate name conflicts or colons). */
     static List<Fixture> lintable()
     {
         final List<Fixture> lintable = new ArrayList<>();
         for (final Fixture f : all())
         {
-            if (!f.name().equals("conflicts") && !f.name().startsWith("random"))
+            if (!f.name().equals("conflicts") && !f.name().equals("colons") && !f.name().startsWith("random"))
             {
                 lintable.add(f);
             }
@@ -126,7 +128,6 @@ final class Fixtures
         engine.counter("big_total", "Large longs.", new String[] { "v", "max" }).increment(Long.MAX_VALUE);
         engine.counter("big_total", "Large longs.", new String[] { "v", "1e7" }).increment(10_000_000L);
         engine.counter("big_total", "Large longs.", new String[] { "v", "1e7-1" }).increment(9_999_999L);
-        engine.counter("colon:name_total", "A colon in the name.", new String[0]).increment();
     }
 
     static void gauges(final MetricsEngine engine)
@@ -189,6 +190,9 @@ final class Fixtures
             new String[] { "b", "1", "B", "2", "_x", "3", "a9", "4" }).set(1);
         engine.histogram("long_label_seconds", "A histogram with a label at its length limit.", null,
             new String[] { "value", LONG_VALUE }).observe(0.3);
+        // name at max_metric_name_length (128), label name at max_label_name_length (64)
+        engine.gauge(longValue(128), "A name at its length limit.", new String[] { longValue(64), LONG_VALUE })
+            .set(128);
     }
 
     static void help(final MetricsEngine engine)
@@ -196,7 +200,7 @@ final class Fixtures
         engine.counter("escaped_help_total", "Back\\slash, new\nline, \"quotes\", tab\there, ünïcødé.",
             new String[0]).increment();
         engine.gauge("no_help").set(1);
-        engine.counter("no_help_counter_total").increment();
+        engine.counter("no_help_events_total").increment();
         engine.histogram("no_help_seconds").observe(0.2);
         engine.gauge("trailing_space_help", "ends with a space ", new String[0]).set(2);
     }
@@ -210,7 +214,7 @@ final class Fixtures
         }
         for (int i = 0; i < 3; i++)
         {
-            engine.gauge("overflowing_gauge", "More label sets than allowed.",
+            engine.gauge("overflowing_level", "More label sets than allowed.",
                 new String[] { "user", "u" + i }).set(i);
             engine.histogram("overflowing_seconds", "More label sets than allowed.", null,
                 new String[] { "user", "u" + i }).observe(0.01 * (i + 1));
