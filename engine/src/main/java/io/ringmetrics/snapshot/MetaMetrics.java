@@ -13,8 +13,9 @@ import java.util.Set;
  * The engine's meta-metrics, derived from {@link EngineStats} and {@link ErrorCounters}, in a form every exporter
  * renders the same way. The names are reserved: a user metric cannot take them.
  * <p>
- * The error counters always appear (at 0 when nothing failed) so that dashboards and alerts have a series to
- * query from the start.
+ * The error counters always appear: an error family with no error yet carries one zero sample whose labels are
+ * all empty (in Prometheus, the same as absent), so that {@code rate()}, dashboards and alerts see 0 instead of no
+ * data from the start.
  */
 public final class MetaMetrics
 {
@@ -77,6 +78,13 @@ public final class MetaMetrics
 
         Family add(final double value, final String... labelValues)
         {
+            for (int i = 0; i < labelValues.length; i++)
+            {
+                if (labelValues[i] == null)
+                {
+                    labelValues[i] = "";
+                }
+            }
             this.labelValues.add(labelValues);
             this.values.add(value);
             return this;
@@ -195,6 +203,13 @@ public final class MetaMetrics
             config.add(e.getValue(), e.getKey().type().label());
         }
         families.add(config);
+        for (final Family errorFamily : families)
+        {
+            if (errorFamily.size() == 0)
+            {
+                errorFamily.add(0, new String[errorFamily.labelNames.length]);
+            }
+        }
 
         families.add(new Family(UPDATES_PUBLISHED, Kind.COUNTER,
             "Updates handed to the engine by callers (applied + dropped + pending).").add(stats.published()));

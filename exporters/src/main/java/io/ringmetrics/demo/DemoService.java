@@ -1,0 +1,150 @@
+package io.ringmetrics.demo;
+
+import io.ringmetrics.Metrics;
+import io.ringmetrics.config.EnvironmentConfig;
+import io.ringmetrics.config.MetricsSettings;
+import io.ringmetrics.error.ConfigurationException;
+import io.ringmetrics.exporter.MetricsFactory;
+import io.ringmetrics.exporter.prometheus.PrometheusExporter;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The demo service (README command 1): embeds the engine, runs a simulated transcription API workload and
+ * exports it — Prometheus {@code /metrics} and {@code /health} on {@code METRICS_HTTP_HOST:METRICS_HTTP_PORT}
+ * (default 127.0.0.1:8081), or StatsD with {@code METRICS_EXPORTER=statsd}.
+ * <p>
+ * Configuration comes from the environment (every variable of {@code docs/configuration.md}) plus
+ * {@code DEMO_WORKERS} (default 2) and {@code DEMO_REQUESTS_PER_SECOND} per worker (default 200). A bad value
+ * prints what was wrong and exits with status 2. SIGTERM or Ctrl-C stops the workload, flushes, closes and exits 0.
+ */
+public final class DemoService
+{
+    private DemoService()
+    {
+    }
+
+    /**
+     * @param args ignored.
+     */
+    public static void main(final String[] args)
+    {
+        final Map<String, String> env = System.getenv();
+        final MetricsSettings settings;
+        final int workers;
+        final int rate;
+        try
+        {
+            settings = EnvironmentConfig.from(env);
+            workers = demoSetting(env, "DEMO_WORKERS", 2, 1, 64);
+            rate = demoSetting(env, "DEMO_REQUESTS_PER_SECOND", 200, 1, 100_000);
+        }
+        catch (final ConfigurationException ex)
+        {
+            System.err.println("ringmetrics demo: " + ex.getMessage());
+            System.exit(2);
+            return;
+        }
+
+        final Metrics metrics = MetricsFactory.create(settings);
+        final List<TranscriptionWorkload> workloads = new ArrayList<>();
+        final List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < workers; i++)
+        {
+            final TranscriptionWorkload workload = new TranscriptionWorkload(metrics, rate, 42 + i);
+            final Thread thread = new Thread(workload, "demo-worker-" + i);
+            workloads.add(workload);
+            threads.add(thread);
+        }
+
+        final CountDownLatch stop = new CountDownLatch(1);
+        Signals.onTermination(stop::countDown);
+
+        System.out.println("ringmetrics demo: simulated transcription API, " + workers + " workers x " + rate +
+            " requests/s");
+        System.out.println("ringmetrics demo: configuration: " + settings);
+        if (metrics.exporter() instanceof PrometheusExporter)
+        {
+            final PrometheusExporter prometheus = (PrometheusExporter)metrics.exporter();
+            System.out.println("ringmetrics demo: serving http://" + settings.httpHost() + ':' + prometheus.port() +
+                "/metrics and /health");
+        }
+        else
+        {
+            System.out.println("ringmetrics demo: exporting with " + metrics.exporter().name() +
+                (settings.exporter() == io.ringmetrics.config.ExporterKind.STATSD ?
+                    " to " + settings.statsdHost() + ':' + settings.statsdPort() : ""));
+        }
+        System.out.println("ringmetrics demo: press Ctrl-C (or send SIGTERM) to stop");
+        threads.forEach(Thread::start);
+
+        awaitUninterruptibly(stop);
+        System.out.println("ringmetrics demo: stopping: final flush and close");
+        workloads.forEach(TranscriptionWorkload::stop);
+        for (final Thread thread : threads)
+        {
+            joinUninterruptibly(thread);
+        }
+        metrics.close();
+        System.out.println("ringmetrics demo: stopped");
+        System.exit(0);
+    }
+
+    private static int demoSetting(
+        final Map<String, String> env, final String name, final int defaultValue, final int min, final int max)
+    {
+        final String value = env.get(name);
+        if (value == null || value.isBlank())
+        {
+            return defaultValue;
+        }
+        try
+        {
+            final int parsed = Integer.parseInt(value.trim());
+            if (parsed >= min && parsed <= max)
+            {
+                return parsed;
+            }
+        }
+        catch (final NumberFormatException ignored)
+        {
+            // reported below
+        }
+        throw new ConfigurationException(io.ringmetrics.error.ErrorType.INVALID_CONFIG,
+            name + "='" + value + "' is invalid; allowed: a whole number from " + min + " to " + max);
+    }
+
+    private static void awaitUninterruptibly(final CountDownLatch latch)
+    {
+        while (true)
+        {
+            try
+            {
+                latch.await();
+                return;
+            }
+            catch (final InterruptedException ignored)
+            {
+                // keep waiting for the signal
+            }
+        }
+    }
+
+    private static void joinUninterruptibly(final Thread thread)
+    {
+        while (thread.isAlive())
+        {
+            try
+            {
+                thread.join();
+            }
+            catch (final InterruptedException ignored)
+            {
+                // keep waiting
+            }
+        }
+    }
+}

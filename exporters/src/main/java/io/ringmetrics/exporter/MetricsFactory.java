@@ -1,0 +1,213 @@
+package io.ringmetrics.exporter;
+
+import io.ringmetrics.EngineConfig;
+import io.ringmetrics.Metrics;
+import io.ringmetrics.MetricsEngine;
+import io.ringmetrics.config.EnvironmentConfig;
+import io.ringmetrics.config.MetricsErrorConfig;
+import io.ringmetrics.config.MetricsSettings;
+import io.ringmetrics.error.ErrorType;
+import io.ringmetrics.exporter.prometheus.PrometheusExporter;
+import io.ringmetrics.exporter.statsd.StatsdConfig;
+import io.ringmetrics.exporter.statsd.StatsdExporter;
+import io.ringmetrics.limits.MetricsResourceConfig;
+
+/**
+ * Ready-made {@link Metrics} instances: from the environment, with a given exporter, with custom limits or error
+ * handling. Each returns a running engine with its exporter started; close the {@code Metrics} to stop both.
+ * <pre>{@code
+ * Metrics metrics = MetricsFactory.fromEnv();                  // throws ConfigurationException on a bad variable
+ * Metrics metrics = MetricsFactory.fromEnvOrNullExporter();    // never throws: falls back to the Null exporter
+ * Metrics metrics = MetricsFactory.withLimits(MetricsFactory.prometheusExporter(), 5000, 32);
+ * }</pre>
+ */
+public final class MetricsFactory
+{
+    private static final System.Logger LOGGER = System.getLogger("io.ringmetrics");
+
+    private MetricsFactory()
+    {
+    }
+
+    /**
+     * Everything from the environment: {@code METRICS_EXPORTER} selects the exporter.
+     *
+     * @return running metrics.
+     * @throws io.ringmetrics.error.ConfigurationException naming every bad variable, or an address that cannot be
+     *                                                     bound.
+     */
+    public static Metrics fromEnv()
+    {
+        return create(EnvironmentConfig.fromEnv());
+    }
+
+    /**
+     * Like {@link #fromEnv()}, but a configuration or start-up failure is logged, counted in
+     * {@code metrics_config_errors_total} and answered with the Null exporter and default settings, so the service
+     * starts whatever the environment says.
+     *
+     * @return running metrics, never {@code null}.
+     */
+    public static Metrics fromEnvOrNullExporter()
+    {
+        try
+        {
+            return fromEnv();
+        }
+        catch (final RuntimeException ex)
+        {
+            LOGGER.log(System.Logger.Level.ERROR, "Metrics configuration failed, using the Null exporter: " +
+                ex.getMessage());
+            final Metrics metrics = withNullExporter();
+            metrics.engine().errors().record(ErrorType.INVALID_CONFIG, "configure", "");
+            return metrics;
+        }
+    }
+
+    /**
+     * Builds metrics from resolved settings.
+     *
+     * @param settings settings, e.g. from {@link EnvironmentConfig}.
+     * @return running metrics.
+     */
+    public static Metrics create(final MetricsSettings settings)
+    {
+        final MetricsExporter exporter;
+        switch (settings.exporter())
+        {
+            case STATSD:
+                exporter = new StatsdExporter(StatsdConfig.from(settings));
+                break;
+            case NULL:
+                exporter = new NullExporter();
+                break;
+            default:
+                exporter = PrometheusExporter.builder().settings(settings).build();
+                break;
+        }
+        final Metrics metrics = start(exporter, settings.engine(), settings.errors());
+        metrics.setAllowMetricRemoval(settings.allowRemoval());
+        return metrics;
+    }
+
+    /**
+     * Prometheus scrape endpoint, other settings from the environment.
+     *
+     * @return running metrics.
+     */
+    public static Metrics withPrometheusExporter()
+    {
+        final MetricsSettings env = EnvironmentConfig.fromEnv();
+        return start(PrometheusExporter.builder().settings(env).build(), env.engine(), env.errors());
+    }
+
+    /**
+     * StatsD push to {@code host:port}, other settings from the environment.
+     *
+     * @param host StatsD host.
+     * @param port StatsD UDP port.
+     * @return running metrics.
+     */
+    public static Metrics withStatsdExporter(final String host, final int port)
+    {
+        final MetricsSettings env = EnvironmentConfig.fromEnv();
+        return start(new StatsdExporter(StatsdConfig.from(env).toBuilder().host(host).port(port).build()),
+            env.engine(), env.errors());
+    }
+
+    /**
+     * No export at all, default settings: for tests and as the safe fallback. Never fails on configuration.
+     *
+     * @return running metrics.
+     */
+    public static Metrics withNullExporter()
+    {
+        return start(new NullExporter(), EngineConfig.DEFAULTS, MetricsErrorConfig.DEFAULTS);
+    }
+
+    /**
+     * The given exporter with custom {@code max_metrics} and {@code max_labels_per_metric}, other limits default.
+     *
+     * @param exporter           unstarted exporter.
+     * @param maxMetrics         {@code max_metrics}.
+     * @param maxLabelsPerMetric {@code max_labels_per_metric}.
+     * @return running metrics.
+     */
+    public static Metrics withLimits(final MetricsExporter exporter, final int maxMetrics, final int maxLabelsPerMetric)
+    {
+        final MetricsResourceConfig limits = MetricsResourceConfig.builder()
+            .maxMetrics(maxMetrics).maxLabelsPerMetric(maxLabelsPerMetric).build();
+        return start(exporter, EngineConfig.builder().limits(limits).build(), MetricsErrorConfig.DEFAULTS);
+    }
+
+    /**
+     * The given exporter with errors thrown to callers (propagate mode).
+     *
+     * @param exporter unstarted exporter.
+     * @return running metrics.
+     */
+    public static Metrics withErrorPropagation(final MetricsExporter exporter)
+    {
+        return start(exporter, EngineConfig.DEFAULTS, MetricsErrorConfig.builder().propagateErrors(true).build());
+    }
+
+    /**
+     * Full control.
+     *
+     * @param exporter  unstarted exporter.
+     * @param engine    engine settings (ring, idle strategy, backpressure, histograms); its limits are replaced by
+     *                  {@code resources}.
+     * @param resources resource limits.
+     * @param errors    error settings.
+     * @return running metrics.
+     */
+    public static Metrics withFullConfig(
+        final MetricsExporter exporter, final EngineConfig engine, final MetricsResourceConfig resources,
+        final MetricsErrorConfig errors)
+    {
+        return start(exporter, engine.toBuilder().limits(resources).build(), errors);
+    }
+
+    /**
+     * A Prometheus exporter configured from the environment ({@code METRICS_HTTP_*}, {@code PROMETHEUS_NAMESPACE}).
+     *
+     * @return an unstarted exporter.
+     */
+    public static MetricsExporter prometheusExporter()
+    {
+        return PrometheusExporter.builder().settings(EnvironmentConfig.fromEnv()).build();
+    }
+
+    /**
+     * A StatsD exporter to {@code host:port}, other settings from the environment.
+     *
+     * @param host StatsD host.
+     * @param port StatsD port.
+     * @return an unstarted exporter.
+     */
+    public static MetricsExporter statsdExporter(final String host, final int port)
+    {
+        return new StatsdExporter(StatsdConfig.from(EnvironmentConfig.fromEnv()).toBuilder().host(host).port(port)
+            .build());
+    }
+
+    /** @return a new Null exporter. */
+    public static MetricsExporter nullExporter()
+    {
+        return new NullExporter();
+    }
+
+    private static Metrics start(final MetricsExporter exporter, final EngineConfig config, final MetricsErrorConfig errors)
+    {
+        final MetricsEngine engine = MetricsEngine.start(config);
+        try
+        {
+            return new Metrics(engine, exporter, errors);
+        }
+        catch (final RuntimeException ex)
+        {
+            engine.close();
+            throw ex;
+        }
+    }
+}
