@@ -50,9 +50,21 @@ public final class MetricsFactory
      */
     public static Metrics fromEnvOrNullExporter()
     {
+        return fromOrNullExporter(System.getenv());
+    }
+
+    /**
+     * Like {@link #fromEnvOrNullExporter()} with the variables taken from a map (another configuration system, or
+     * a test).
+     *
+     * @param env variable name to value.
+     * @return running metrics, never {@code null}.
+     */
+    public static Metrics fromOrNullExporter(final java.util.Map<String, String> env)
+    {
         try
         {
-            return fromEnv();
+            return create(EnvironmentConfig.from(env));
         }
         catch (final RuntimeException ex)
         {
