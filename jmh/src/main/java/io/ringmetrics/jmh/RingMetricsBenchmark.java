@@ -1,0 +1,188 @@
+package io.ringmetrics.jmh;
+
+import static io.ringmetrics.jmh.common.Labels.COUNTER_NAME;
+import static io.ringmetrics.jmh.common.Labels.GAUGE_NAME;
+import static io.ringmetrics.jmh.common.Labels.HISTOGRAM_NAME;
+import static io.ringmetrics.jmh.common.Labels.METHOD;
+import static io.ringmetrics.jmh.common.Labels.METHOD_VALUE;
+import static io.ringmetrics.jmh.common.Labels.PATH;
+import static io.ringmetrics.jmh.common.Labels.PATH_VALUE;
+
+import java.util.concurrent.TimeUnit;
+
+import io.ringmetrics.Counter;
+import io.ringmetrics.EngineConfig;
+import io.ringmetrics.Gauge;
+import io.ringmetrics.Histogram;
+import io.ringmetrics.Metrics;
+import io.ringmetrics.MetricsEngine;
+import io.ringmetrics.config.MetricsErrorConfig;
+import io.ringmetrics.jmh.common.BenchmarkJvm;
+import io.ringmetrics.jmh.common.EngineAccounting;
+import io.ringmetrics.jmh.common.EngineCounts;
+import io.ringmetrics.jmh.common.NoopExporter;
+import io.ringmetrics.jmh.common.Observations;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * ringmetrics: caller-side cost per operation, with the operation names of the peer benchmarks
+ * ({@code io.ringmetrics.jmh.peers}), so {@code '\.counterIncrement$'} runs ringmetrics next to every peer.
+ *
+ * <p>One engine with the default configuration (4096-slot ring per caller thread, policy DROP, writer idle strategy
+ * BACKOFF), a {@link NoopExporter}, and the series {@code method="GET", path="/api"} of {@code http_requests}
+ * (counter), {@code queue_depth} (gauge) and {@code http_request_duration_seconds} (histogram, default buckets).
+ *
+ * <ul>
+ *   <li>{@code counterIncrement}, {@code gaugeSet}, {@code histogramObserve} (seconds),
+ *       {@code histogramObserveNanos}: through a handle obtained once, i.e. one publish into the calling thread's
+ *       ring.</li>
+ *   <li>{@code counterIncrementByLabels}, {@code histogramObserveByLabels}: the name-based {@link Metrics} API with
+ *       its fixed-arity overloads ({@code increment(name, k1, v1, k2, v2)}, {@code observeHistogram(name, v, k1, v1,
+ *       k2, v2)}): a lock-free registry lookup, then the publish. {@code gaugeSetByLabels} goes through
+ *       {@code setGauge(name, value, String...)}, which has no fixed-arity overload.</li>
+ * </ul>
+ *
+ * <p><b>Free-running vs paced.</b> A free-running producer calls faster than one writer applies, so the ring fills
+ * and most updates take the drop path ({@code tryNext()} fails, the drop is counted): that measures the drop path,
+ * not the publish. Every benchmark therefore reports the engine's {@code applied} and {@code dropped} counts of each
+ * iteration as secondary results ({@link EngineAccounting}, JMH aux counters), and prints the totals of each trial. The
+ * {@code *Paced} variants spend {@link Pacing#paceTokens} of {@link Blackhole#consumeCPU(long)} before each
+ * operation, slow enough that the writer keeps up ({@code dropped = 0}); their cost minus {@code pacingOnly} is the
+ * publish cost on the no-drop path.
+ *
+ * <p>With {@code -t 2} the two caller threads and the writer thread share the machine's cores; on a 2-core machine
+ * that oversubscribes it (the writer needs a core of its own) and the drop counts show it.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 2, jvmArgsAppend = {BenchmarkJvm.ADD_EXPORTS_JDK_INTERNAL_MISC, BenchmarkJvm.XMS, BenchmarkJvm.XMX})
+@Threads(1)
+public class RingMetricsBenchmark {
+
+    private MetricsEngine engine;
+    private Metrics metrics;
+    private Counter counter;
+    private Gauge gauge;
+    private Histogram histogram;
+
+    @Setup
+    public void setup() {
+        engine = MetricsEngine.start(EngineConfig.DEFAULTS);
+        metrics = new Metrics(engine, new NoopExporter(), MetricsErrorConfig.DEFAULTS);
+        counter = engine.counter(COUNTER_NAME, METHOD, METHOD_VALUE, PATH, PATH_VALUE);
+        gauge = engine.gauge(GAUGE_NAME, METHOD, METHOD_VALUE, PATH, PATH_VALUE);
+        histogram = engine.histogram(HISTOGRAM_NAME, METHOD, METHOD_VALUE, PATH, PATH_VALUE);
+        EngineAccounting.watch(engine);
+    }
+
+    @TearDown
+    public void tearDown(BenchmarkParams params) {
+        EngineCounts total = EngineCounts.of(engine);
+        System.out.println();
+        System.out.println(total.describe("trial " + params.getBenchmark() + " " + params.getThreads()
+                + " thread(s), warm-up included"));
+        metrics.close();
+    }
+
+    // ----------------------------------------------------------------------------------------- free-running
+
+    @Benchmark
+    public void counterIncrement(EngineAccounting accounting) {
+        counter.increment();
+    }
+
+    @Benchmark
+    public void gaugeSet(Observations obs, EngineAccounting accounting) {
+        gauge.set(obs.nextGauge());
+    }
+
+    @Benchmark
+    public void histogramObserve(Observations obs, EngineAccounting accounting) {
+        histogram.observe(obs.nextSeconds());
+    }
+
+    @Benchmark
+    public void histogramObserveNanos(Observations obs, EngineAccounting accounting) {
+        histogram.observeNanos(obs.nextNanos());
+    }
+
+    @Benchmark
+    public void counterIncrementByLabels(EngineAccounting accounting) {
+        metrics.increment(COUNTER_NAME, METHOD, METHOD_VALUE, PATH, PATH_VALUE);
+    }
+
+    @Benchmark
+    public void histogramObserveByLabels(Observations obs, EngineAccounting accounting) {
+        metrics.observeHistogram(HISTOGRAM_NAME, obs.nextSeconds(), METHOD, METHOD_VALUE, PATH, PATH_VALUE);
+    }
+
+    @Benchmark
+    public void gaugeSetByLabels(Observations obs, EngineAccounting accounting) {
+        metrics.setGauge(GAUGE_NAME, obs.nextGauge(), METHOD, METHOD_VALUE, PATH, PATH_VALUE);
+    }
+
+    // ---------------------------------------------------------------------------------------------- paced
+
+    @Benchmark
+    public void pacingOnly(Pacing pacing) {
+        Blackhole.consumeCPU(pacing.paceTokens);
+    }
+
+    @Benchmark
+    public void counterIncrementPaced(Pacing pacing, EngineAccounting accounting) {
+        Blackhole.consumeCPU(pacing.paceTokens);
+        counter.increment();
+    }
+
+    @Benchmark
+    public void gaugeSetPaced(Pacing pacing, Observations obs, EngineAccounting accounting) {
+        Blackhole.consumeCPU(pacing.paceTokens);
+        gauge.set(obs.nextGauge());
+    }
+
+    @Benchmark
+    public void histogramObservePaced(Pacing pacing, Observations obs, EngineAccounting accounting) {
+        Blackhole.consumeCPU(pacing.paceTokens);
+        histogram.observe(obs.nextSeconds());
+    }
+
+    @Benchmark
+    public void counterIncrementByLabelsPaced(Pacing pacing, EngineAccounting accounting) {
+        Blackhole.consumeCPU(pacing.paceTokens);
+        metrics.increment(COUNTER_NAME, METHOD, METHOD_VALUE, PATH, PATH_VALUE);
+    }
+
+    @Benchmark
+    public void histogramObserveByLabelsPaced(Pacing pacing, Observations obs, EngineAccounting accounting) {
+        Blackhole.consumeCPU(pacing.paceTokens);
+        metrics.observeHistogram(HISTOGRAM_NAME, obs.nextSeconds(), METHOD, METHOD_VALUE, PATH, PATH_VALUE);
+    }
+
+    /** Work spent before each operation of the {@code *Paced} benchmarks. */
+    @State(Scope.Benchmark)
+    public static class Pacing {
+        /**
+         * {@link Blackhole#consumeCPU(long)} tokens per operation. 100 tokens take ~140 ns on the 2-core
+         * development machine (see {@code pacingOnly}), i.e. one thread publishes ~7 M updates/s.
+         */
+        @Param({"100"})
+        public long paceTokens;
+    }
+}
