@@ -1,0 +1,99 @@
+package io.ringmetrics.exporter.statsd;
+
+import io.ringmetrics.config.EnvironmentConfig;
+import io.ringmetrics.config.StatsdTagStyle;
+import io.ringmetrics.error.ConfigurationException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StatsdConfigTest
+{
+    @Test
+    void defaultsMatchTheSpecification()
+    {
+        final StatsdConfig c = StatsdConfig.DEFAULTS;
+        assertEquals("localhost", c.host());
+        assertEquals(8125, c.port());
+        assertNull(c.prefix());
+        assertEquals(Duration.ofSeconds(10), c.flushInterval());
+        assertEquals(1432, c.maxPacketSize());
+        assertEquals(StatsdTagStyle.NONE, c.tagStyle());
+    }
+
+    @Test
+    void environmentVariablesArriveThroughMetricsSettings()
+    {
+        final StatsdConfig c = StatsdConfig.from(EnvironmentConfig.from(Map.of(
+            "STATSD_HOST", "statsd.internal", "STATSD_PORT", "9125", "STATSD_PREFIX", "myapp.prod-1",
+            "STATSD_FLUSH_INTERVAL_MS", "250", "STATSD_MAX_PACKET_SIZE", "8932", "STATSD_TAG_STYLE", "dogstatsd")));
+        assertEquals("statsd.internal", c.host());
+        assertEquals(9125, c.port());
+        assertEquals("myapp.prod-1", c.prefix());
+        assertEquals(Duration.ofMillis(250), c.flushInterval());
+        assertEquals(8932, c.maxPacketSize());
+        assertEquals(StatsdTagStyle.DOGSTATSD, c.tagStyle());
+    }
+
+    @Test
+    void badEnvironmentValuesAreConfigurationErrorsNamingTheVariable()
+    {
+        final ConfigurationException ex = assertThrows(ConfigurationException.class, () -> StatsdConfig.from(
+            EnvironmentConfig.from(Map.of("STATSD_PORT", "0", "STATSD_MAX_PACKET_SIZE", "70000"))));
+        assertTrue(ex.getMessage().contains("STATSD_PORT"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("STATSD_MAX_PACKET_SIZE"), ex.getMessage());
+    }
+
+    @Test
+    void outOfRangeValuesAreRejectedWithWhatIsAllowed()
+    {
+        assertMessage("between 1 and 65535, was 0", () -> StatsdConfig.builder().port(0));
+        assertMessage("between 1 and 65535, was 65536", () -> StatsdConfig.builder().port(65_536));
+        assertMessage("between 64 and 65507 bytes, was 63", () -> StatsdConfig.builder().maxPacketSize(63));
+        assertMessage("between 64 and 65507 bytes, was 65508", () -> StatsdConfig.builder().maxPacketSize(65_508));
+        assertMessage("between 10 ms and 1 h, was 9 ms",
+            () -> StatsdConfig.builder().flushInterval(Duration.ofMillis(9)));
+        assertMessage("between 10 ms and 1 h", () -> StatsdConfig.builder().flushInterval(Duration.ofHours(2)));
+        assertMessage("host name or IP address", () -> StatsdConfig.builder().host(" "));
+        assertMessage("whitespace", () -> StatsdConfig.builder().host("a b"));
+        assertMessage("between 1 s and 1 h", () -> StatsdConfig.builder().errorLogInterval(Duration.ZERO));
+    }
+
+    @Test
+    void prefixMustBeDotSeparatedSafeSegments()
+    {
+        for (final String ok : new String[] { "myapp", "myapp.prod", "a-b_c.d1", "1st.app" })
+        {
+            assertEquals(ok, StatsdConfig.builder().prefix(ok).build().prefix());
+        }
+        for (final String bad : new String[] { "a:b", "a|b", "a#b", "a b", ".a", "a.", "a..b", "a@b", "a/b", "é" })
+        {
+            assertMessage("dot-separated segments of [a-zA-Z0-9_-]", () -> StatsdConfig.builder().prefix(bad));
+        }
+        assertNull(StatsdConfig.builder().prefix("").build().prefix());
+        assertNull(StatsdConfig.builder().prefix(null).build().prefix());
+    }
+
+    @Test
+    void toBuilderKeepsEverySetting()
+    {
+        final StatsdConfig c = StatsdConfig.builder().host("h").port(1).prefix("p").flushInterval(Duration.ofMillis(10))
+            .maxPacketSize(64).tagStyle(StatsdTagStyle.DOGSTATSD).errorLogInterval(Duration.ofSeconds(3))
+            .logErrors(false).build();
+        assertEquals(c.toString(), c.toBuilder().build().toString());
+        assertEquals(Duration.ofSeconds(3), c.toBuilder().build().errorLogInterval());
+        assertEquals(false, c.toBuilder().build().logErrors());
+    }
+
+    private static void assertMessage(final String expected, final org.junit.jupiter.api.function.Executable call)
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(ex.getMessage().contains(expected), ex.getMessage());
+    }
+}
