@@ -42,6 +42,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Exposes a {@link MetricsEngine} to Prometheus client_java: a {@link MultiCollector} whose {@link #collect()}
@@ -88,14 +89,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * engine's writer at most {@code EngineConfig.snapshotTimeout()}. Names, help texts and label sets are converted
  * once per family and per series (cached in {@link SeriesDescriptor#exporterCache()}), not on every scrape.
  * <p>
- * <b>Failures.</b> {@link #collect()} never throws: if the snapshot times out or the engine is closed it returns no
- * metrics (a registry's other metrics are still served) and counts {@code snapshot_timeout}.
- * {@link #writeText(OutputStream)} and {@link #writeOpenMetrics(OutputStream)} count and throw.
+ * <b>Failures.</b> {@link #collect()} never throws: if the snapshot times out (counted as {@code snapshot_timeout})
+ * or the engine is closed, it returns no metrics, and a registry's other metrics are still served.
+ * {@link #writeText(OutputStream)} and {@link #writeOpenMetrics(OutputStream)} count and throw. Failures are logged
+ * at {@code WARNING} on the {@code io.ringmetrics.exporter.prometheus} logger, at most once per 10 s per error
+ * type.
  */
 public final class RingMetricsCollector implements MultiCollector
 {
     /** Default {@code exporter} label of the export error meta-metric. */
     public static final String DEFAULT_EXPORTER_NAME = "prometheus";
+
+    /** Minimum time between two log lines of one error type: 10 s. */
+    static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     private static final System.Logger LOG = System.getLogger("io.ringmetrics.exporter.prometheus");
     private static final Comparator<ExpositionModel.Entry> EXPOSITION_ORDER =
@@ -107,6 +113,8 @@ public final class RingMetricsCollector implements MultiCollector
     private final String exporterName;
     private final ConcurrentHashMap<String, ExposedFamily> metaFamilies = new ConcurrentHashMap<>();
     private final SinkPool sinks = new SinkPool();
+    private final AtomicLongArray lastLogged = new AtomicLongArray(ErrorType.values().length);
+    private final AtomicLongArray suppressed = new AtomicLongArray(ErrorType.values().length);
     private volatile Map<MetricFamily, FamilyRendering> renderings = new IdentityHashMap<>();
 
     private RingMetricsCollector(final Builder b)
@@ -267,7 +275,8 @@ public final class RingMetricsCollector implements MultiCollector
     }
 
     /**
-     * Counts an export error and logs it.
+     * Counts an export error and logs it at {@code WARNING}, at most once per {@link #LOG_INTERVAL_NANOS} per error
+     * type (the next line says how many were not logged meanwhile).
      *
      * @param type   error type.
      * @param detail what failed.
@@ -275,7 +284,19 @@ public final class RingMetricsCollector implements MultiCollector
     void failed(final ErrorType type, final String detail)
     {
         engine.errors().recordExport(exporterName, type);
-        LOG.log(Level.DEBUG, () -> exporterName + " exporter: " + detail);
+        final int t = type.ordinal();
+        final long now = System.nanoTime();
+        final long last = lastLogged.get(t);
+        if ((last == 0 || now - last >= LOG_INTERVAL_NANOS) && lastLogged.compareAndSet(t, last, now | 1))
+        {
+            final long skipped = suppressed.getAndSet(t, 0);
+            LOG.log(Level.WARNING, () -> exporterName + " exporter: " + detail +
+                (skipped > 0 ? " (" + skipped + " more " + type.label() + " errors not logged)" : ""));
+        }
+        else
+        {
+            suppressed.incrementAndGet(t);
+        }
     }
 
     /**
