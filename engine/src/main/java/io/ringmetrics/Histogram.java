@@ -33,7 +33,7 @@ public final class Histogram
     /**
      * Observes a duration measured with {@link System#nanoTime()}, for histograms in seconds.
      *
-     * @param nanos duration in nanoseconds.
+     * @param nanos duration in nanoseconds, not negative (a negative duration is dropped as {@code invalid_value}).
      */
     public void observeNanos(final long nanos)
     {

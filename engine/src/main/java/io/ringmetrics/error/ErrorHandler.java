@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * cannot flood the log; and in propagate mode it is thrown to the caller.
  * <p>
  * Message: {@code Metrics <operation> operation failed for '<name>': <reason>}, followed in detailed mode by
- * {@code (Context: max_metrics=…, max_label_combinations=…, max_labels_per_metric=…)}.
+ * {@code (Context: max_metrics=…, max_label_combinations=…, max_labels_per_metric=…, max_metric_name_length=…,
+ * max_label_value_length=…)}.
  * <p>
  * <b>Threading.</b> Any thread; never on the update hot path of a valid operation.
  */

@@ -19,7 +19,7 @@ public enum ErrorType
     LABEL_VALUE_TOO_LONG("label_value_too_long", Category.VALIDATION),
     /** The same label name twice in one series. */
     DUPLICATE_LABEL("duplicate_label", Category.VALIDATION),
-    /** More labels than {@code max_labels_per_metric}, or an odd number of name/value arguments. */
+    /** More labels than {@code max_labels_per_metric}. */
     TOO_MANY_LABELS("too_many_labels", Category.VALIDATION),
     /** Label arguments are not name/value pairs. */
     INVALID_LABELS("invalid_labels", Category.VALIDATION),

@@ -7,9 +7,9 @@ import java.util.Arrays;
  * percentiles.
  * <p>
  * Observations are in a base unit (seconds by default). For percentiles they are recorded as integer ticks,
- * {@code round(value * ticksPerUnit)}, in a {@link org.HdrHistogram.PackedHistogram} tracking
- * {@code [lowestDiscernibleTicks, highestTrackableTicks]} with {@code significantDigits} digits; values outside are
- * clamped for the percentiles only. Buckets, count and sum stay exact for every finite value.
+ * {@code round(value * ticksPerUnit)}, in an auto-resizing {@link org.HdrHistogram.IntCountsHistogram}
+ * with {@code lowestDiscernibleTicks} resolution and {@code significantDigits} digits, which grows up to
+ * {@code highestTrackableTicks}; values outside are clamped for the percentiles only. Buckets, count and sum stay exact for every finite value.
  */
 public final class HistogramSpec
 {

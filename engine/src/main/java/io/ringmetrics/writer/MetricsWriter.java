@@ -27,11 +27,16 @@ import java.util.concurrent.TimeUnit;
  * {@link HistogramSeries}, and serves snapshot requests between batches.
  * <p>
  * <b>Threading.</b> {@link #run()} runs on one dedicated thread, which alone mutates the store, the histograms
- * and the per-slot tables below; no lock is taken. Other threads interact only through
+ * and the per-slot tables below; applying an update takes no lock (housekeeping briefly takes the ring
+ * directory's monitor to retire rings, and a family's monitor to evict an idle series). Other threads interact only through
  * {@link #requestSnapshot(boolean)} (a lock-free queue) and {@link #stop()} (a volatile flag).
  * <p>
  * <b>Snapshots.</b> A request is served after one full pass over the rings made after the request was seen, so a
- * snapshot reflects every update published (ring cursor released) before the request was made.
+ * snapshot reflects every update published (ring cursor released) before the request was made. Building a large
+ * snapshot (histogram percentiles cost ~25 µs each) is interleaved with ring drains every
+ * {@link #SNAPSHOT_CHUNK_WORK} units of work, so callers' rings do not fill while the writer samples; each series
+ * is still sampled whole (a histogram's count always equals its buckets' sum) and counters never go backwards,
+ * but two series may be sampled a few microseconds apart.
  * <p>
  * <b>Per slot</b> the writer keeps the live generation ({@code liveGeneration}) to reject updates from stale handles,
  * the histogram state, and, with cleanup enabled, the second it last saw an update.
@@ -39,6 +44,9 @@ import java.util.concurrent.TimeUnit;
 public final class MetricsWriter implements Runnable
 {
     private static final long HOUSEKEEPING_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** Work between two ring drains while building a snapshot: a counter or gauge is 1, a histogram 256. */
+    static final int SNAPSHOT_CHUNK_WORK = 4096;
+    private static final int HISTOGRAM_SAMPLE_WORK = 256;
 
     private final SeriesRegistry registry;
     private final RingDirectory rings;
@@ -205,6 +213,11 @@ public final class MetricsWriter implements Runnable
 
             case UpdateOp.HISTOGRAM_OBSERVE_NANOS:
             {
+                if (value < 0)
+                {
+                    dropped[DropReason.INVALID_VALUE.ordinal()][kind]++; // a negative duration is a clock misuse
+                    return;
+                }
                 final HistogramSeries histogram = histogramAt(slot);
                 if (histogram == null)
                 {
@@ -317,8 +330,14 @@ public final class MetricsWriter implements Runnable
         HistogramSample[] samples = null;
         long heapBytes = 0;
         int size = 0;
+        int work = 0;
         for (int slot = 0; slot < highWater; slot++)
         {
+            if (work >= SNAPSHOT_CHUNK_WORK)
+            {
+                drainAll(); // keep callers' rings from filling during a long snapshot
+                work = 0;
+            }
             final SeriesDescriptor descriptor = registry.bySlot(slot);
             if (descriptor == null || SeriesId.generation(descriptor.id()) != liveGeneration[slot])
             {
@@ -337,10 +356,12 @@ public final class MetricsWriter implements Runnable
                 {
                     heapBytes += histogram.footprintBytes();
                 }
+                work += HISTOGRAM_SAMPLE_WORK;
             }
             else
             {
                 values[size] = store.getLong(slot);
+                work++;
             }
             size++;
         }
