@@ -6,6 +6,7 @@ import io.ringmetrics.config.MetricsSettings;
 import io.ringmetrics.error.ConfigurationException;
 import io.ringmetrics.exporter.MetricsFactory;
 import io.ringmetrics.exporter.prometheus.PrometheusExporter;
+import io.ringmetrics.store.HistogramSpec;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,23 +34,38 @@ public final class DemoService
     public static void main(final String[] args)
     {
         final Map<String, String> env = System.getenv();
-        final MetricsSettings settings;
-        final int workers;
-        final int rate;
+        final List<String> problems = new ArrayList<>();
+        final int workers = demoSetting(env, "DEMO_WORKERS", 2, 1, 64, problems);
+        final int rate = demoSetting(env, "DEMO_REQUESTS_PER_SECOND", 200, 1, 100_000, problems);
+        MetricsSettings settings = null;
         try
         {
             settings = EnvironmentConfig.from(env);
-            workers = demoSetting(env, "DEMO_WORKERS", 2, 1, 64);
-            rate = demoSetting(env, "DEMO_REQUESTS_PER_SECOND", 200, 1, 100_000);
         }
         catch (final ConfigurationException ex)
         {
-            System.err.println("ringmetrics demo: " + ex.getMessage());
+            problems.add(ex.getMessage());
+        }
+        Metrics started = null;
+        if (problems.isEmpty())
+        {
+            try
+            {
+                started = MetricsFactory.create(settings);
+            }
+            catch (final ConfigurationException ex)
+            {
+                problems.add(ex.getMessage()); // e.g. the HTTP port is already in use
+            }
+        }
+        if (!problems.isEmpty())
+        {
+            System.err.println("ringmetrics demo: " + String.join("\n  ", problems));
             System.exit(2);
             return;
         }
-
-        final Metrics metrics = MetricsFactory.create(settings);
+        final Metrics metrics = started;
+        preregisterJobHistograms(metrics);
         final List<TranscriptionWorkload> workloads = new ArrayList<>();
         final List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < workers; i++)
@@ -93,8 +109,27 @@ public final class DemoService
         System.exit(0);
     }
 
+    /**
+     * Transcription jobs run for up to a minute: register their histogram with buckets that cover that (the
+     * default buckets stop at 10 s), for every model and language, so the series exist from the start.
+     */
+    private static void preregisterJobHistograms(final Metrics metrics)
+    {
+        final HistogramSpec jobBuckets = HistogramSpec.secondsWithBuckets(
+            0.25, 0.5, 1, 2.5, 5, 10, 15, 20, 30, 45, 60, 120);
+        for (final String model : TranscriptionWorkload.MODELS)
+        {
+            for (final String language : TranscriptionWorkload.LANGUAGES)
+            {
+                metrics.engine().histogram("job_duration_seconds", "Transcription job duration.", jobBuckets,
+                    new String[] { "model", model, "language", language });
+            }
+        }
+    }
+
     private static int demoSetting(
-        final Map<String, String> env, final String name, final int defaultValue, final int min, final int max)
+        final Map<String, String> env, final String name, final int defaultValue, final int min, final int max,
+        final List<String> problems)
     {
         final String value = env.get(name);
         if (value == null || value.isBlank())
@@ -113,8 +148,8 @@ public final class DemoService
         {
             // reported below
         }
-        throw new ConfigurationException(io.ringmetrics.error.ErrorType.INVALID_CONFIG,
-            name + "='" + value + "' is invalid; allowed: a whole number from " + min + " to " + max);
+        problems.add(name + "='" + value + "' is invalid; allowed: a whole number from " + min + " to " + max);
+        return defaultValue;
     }
 
     private static void awaitUninterruptibly(final CountDownLatch latch)

@@ -28,9 +28,9 @@ final class TranscriptionWorkload implements Runnable
         new Endpoint("/api/v1/usage", "GET", 0.025, 0.5, 0.005, 0.004),
     };
     private static final double[] ENDPOINT_WEIGHTS = { 0.35, 0.40, 0.05, 0.12, 0.08 };
-    private static final String[] MODELS = { "whisper-tiny", "whisper-base", "whisper-large" };
+    static final String[] MODELS = { "whisper-tiny", "whisper-base", "whisper-large" };
     private static final double[] MODEL_SPEED = { 0.05, 0.12, 0.45 }; // processing seconds per audio second
-    private static final String[] LANGUAGES = { "en", "de", "fr", "es", "ja" };
+    static final String[] LANGUAGES = { "en", "de", "fr", "es", "ja" };
     private static final String[][] ERRORS = {
         { "validation", "invalid_file_format" }, { "validation", "file_too_large" },
         { "upstream", "model_timeout" }, { "upstream", "gpu_out_of_memory" }, { "auth", "invalid_api_key" },

@@ -68,10 +68,13 @@ public final class MetricsFactory
         }
         catch (final RuntimeException ex)
         {
-            LOGGER.log(System.Logger.Level.ERROR, "Metrics configuration failed, using the Null exporter: " +
-                ex.getMessage());
             final Metrics metrics = withNullExporter();
             metrics.engine().errors().record(ErrorType.INVALID_CONFIG, "configure", "");
+            if (!"false".equalsIgnoreCase(String.valueOf(env.get("METRICS_LOG_CONFIG_ERRORS")).trim()))
+            {
+                LOGGER.log(System.Logger.Level.ERROR, "Metrics configuration failed, using the Null exporter: " +
+                    ex.getMessage());
+            }
             return metrics;
         }
     }
@@ -97,7 +100,11 @@ public final class MetricsFactory
                 exporter = PrometheusExporter.builder().settings(settings).build();
                 break;
         }
-        final Metrics metrics = start(exporter, settings.engine(), settings.errors());
+        return withRemovalSetting(start(exporter, settings.engine(), settings.errors()), settings);
+    }
+
+    private static Metrics withRemovalSetting(final Metrics metrics, final MetricsSettings settings)
+    {
         metrics.setAllowMetricRemoval(settings.allowRemoval());
         return metrics;
     }
@@ -110,7 +117,8 @@ public final class MetricsFactory
     public static Metrics withPrometheusExporter()
     {
         final MetricsSettings env = EnvironmentConfig.fromEnv();
-        return start(PrometheusExporter.builder().settings(env).build(), env.engine(), env.errors());
+        return withRemovalSetting(start(PrometheusExporter.builder().settings(env).build(), env.engine(), env.errors()),
+            env);
     }
 
     /**
@@ -123,8 +131,8 @@ public final class MetricsFactory
     public static Metrics withStatsdExporter(final String host, final int port)
     {
         final MetricsSettings env = EnvironmentConfig.fromEnv();
-        return start(new StatsdExporter(StatsdConfig.from(env).toBuilder().host(host).port(port).build()),
-            env.engine(), env.errors());
+        return withRemovalSetting(start(new StatsdExporter(StatsdConfig.from(env).toBuilder().host(host).port(port)
+            .build()), env.engine(), env.errors()), env);
     }
 
     /**

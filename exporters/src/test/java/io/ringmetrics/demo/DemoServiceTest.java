@@ -87,9 +87,7 @@ class DemoServiceTest
 
             for (final String name : dashboardMetricNames())
             {
-                // A family counts as exported when it is declared: error counters have no series until an error.
-                assertTrue(second.contains("\n" + name + "{") || second.contains("\n" + name + " ") ||
-                    second.contains("# TYPE " + name + " "),
+                assertTrue(second.contains("\n" + name + "{") || second.contains("\n" + name + " "),
                     "the dashboard queries " + name + " but the demo does not export it");
             }
 
@@ -124,6 +122,43 @@ class DemoServiceTest
         finally
         {
             process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void anAddressInUseExitsWithStatusTwo() throws Exception
+    {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            final ProcessBuilder builder = demo();
+            builder.environment().put("METRICS_HTTP_PORT", String.valueOf(taken.getLocalPort()));
+            builder.environment().put("DEMO_WORKERS", "zero");
+            final Process process = builder.start();
+            try
+            {
+                assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+                final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertEquals(2, process.exitValue(), output);
+                assertTrue(output.contains("DEMO_WORKERS='zero' is invalid"), output);
+            }
+            finally
+            {
+                process.destroyForcibly();
+            }
+            final ProcessBuilder second = demo();
+            second.environment().put("METRICS_HTTP_PORT", String.valueOf(taken.getLocalPort()));
+            final Process busy = second.start();
+            try
+            {
+                assertTrue(busy.waitFor(30, TimeUnit.SECONDS));
+                final String output = new String(busy.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertEquals(2, busy.exitValue(), output);
+                assertTrue(output.contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), output);
+            }
+            finally
+            {
+                busy.destroyForcibly();
+            }
         }
     }
 
