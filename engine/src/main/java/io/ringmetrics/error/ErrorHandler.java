@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What happens to an error: it is always counted; it is logged if its category's log switch is on, at most once
- * per {@link #LOG_INTERVAL_NANOS} per error type (the next line says how many were suppressed), so an error storm
+ * per interval ({@link #LOG_INTERVAL_NANOS} by default) per error type (the next line says how many were suppressed), so an error storm
  * cannot flood the log; and in propagate mode it is thrown to the caller.
  * <p>
  * Message: {@code Metrics <operation> operation failed for '<name>': <reason>}, followed in detailed mode by
@@ -23,8 +23,8 @@ public final class ErrorHandler
     /** Minimum time between two log lines of one error type: 10 s. */
     public static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
-    private static final Logger LOGGER = System.getLogger("io.ringmetrics");
-
+    private final Logger logger;
+    private final long logIntervalNanos;
     private final MetricsErrorConfig config;
     private final ErrorCounters counters;
     private final String context;
@@ -38,6 +38,22 @@ public final class ErrorHandler
      */
     public ErrorHandler(final MetricsErrorConfig config, final MetricsResourceConfig limits, final ErrorCounters counters)
     {
+        this(config, limits, counters, System.getLogger("io.ringmetrics"), LOG_INTERVAL_NANOS);
+    }
+
+    /**
+     * @param config           error settings.
+     * @param limits           limits, quoted in detailed context.
+     * @param counters         where errors are counted.
+     * @param logger           where error lines go.
+     * @param logIntervalNanos minimum time between two log lines of one error type.
+     */
+    public ErrorHandler(
+        final MetricsErrorConfig config, final MetricsResourceConfig limits, final ErrorCounters counters,
+        final Logger logger, final long logIntervalNanos)
+    {
+        this.logger = logger;
+        this.logIntervalNanos = logIntervalNanos;
         this.config = config;
         this.counters = counters;
         this.context = " (Context: max_metrics=" + limits.maxMetrics() +
@@ -119,13 +135,13 @@ public final class ErrorHandler
     private void logRateLimited(final ErrorType type, final String message)
     {
         final long now = System.nanoTime();
-        final AtomicLong last = lastLogged.computeIfAbsent(type, t -> new AtomicLong(now - LOG_INTERVAL_NANOS));
+        final AtomicLong last = lastLogged.computeIfAbsent(type, t -> new AtomicLong(now - logIntervalNanos));
         final long previous = last.get();
         final AtomicLong skipped = suppressed.computeIfAbsent(type, t -> new AtomicLong());
-        if (now - previous >= LOG_INTERVAL_NANOS && last.compareAndSet(previous, now))
+        if (now - previous >= logIntervalNanos && last.compareAndSet(previous, now))
         {
             final long count = skipped.getAndSet(0);
-            LOGGER.log(config.errorLogLevel(), count == 0 ? message :
+            logger.log(config.errorLogLevel(), count == 0 ? message :
                 message + " [" + count + " more " + type.label() + " errors suppressed in the last interval]");
         }
         else
