@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>One counter {@code http_requests_total} with two labels, {@code method} (4 values) and {@code path}
  * ({@code series / 4} values), {@code series} label combinations, each incremented once. The exposition also
- * carries the engine's ~25 meta-metric samples.
+ * carries the engine's ~30 meta-metric samples.
  *
  * <ul>
  *   <li>{@code scrape}: {@code engine.snapshot()} (a round trip to the writer thread) + the fast text
