@@ -49,7 +49,6 @@ final class ExposedFamily
     private final byte[] sampleName;
     private final byte[] countName;
     private final byte[] sumName;
-    private final double[] extraLabelValues;
     private final byte[][] extraLabels;
 
     /**
@@ -110,7 +109,6 @@ final class ExposedFamily
         this.openMetricsHeader = ("# TYPE " + metadataName + ' ' + kind.typeName + '\n' +
             (help.isEmpty() ? "" : "# HELP " + metadataName + ' ' + escapeOpenMetricsHelp(help) + '\n'))
             .getBytes(StandardCharsets.UTF_8);
-        this.extraLabelValues = extraLabelValues == null ? null : extraLabelValues.clone();
         this.extraLabels = extraLabelValues == null ? null : extraLabels(kind, extraLabelValues);
     }
 
@@ -219,12 +217,6 @@ final class ExposedFamily
     byte[] sumName()
     {
         return sumName;
-    }
-
-    /** @return bucket bounds with {@code +Inf} (histogram) or quantiles (summary), a copy; else {@code null}. */
-    double[] extraLabelValues()
-    {
-        return extraLabelValues == null ? null : extraLabelValues.clone();
     }
 
     /**

@@ -79,12 +79,6 @@ final class ExpositionModel
         this.entries = entries;
     }
 
-    /** @return the engine snapshot. */
-    MetricsSnapshot snapshot()
-    {
-        return snapshot;
-    }
-
     /** @return exposed families in exposition order. */
     List<Entry> entries()
     {
