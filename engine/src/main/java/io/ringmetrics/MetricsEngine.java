@@ -375,23 +375,8 @@ public final class MetricsEngine implements AutoCloseable
             closed = true;
         }
         writer.stop();
-        boolean interrupted = false;
-        while (writerThread.isAlive())
-        {
-            try
-            {
-                writerThread.join();
-            }
-            catch (final InterruptedException ex)
-            {
-                interrupted = true;
-            }
-        }
+        awaitWriterTermination();
         rings.close(); // only now: BLOCK callers waiting for space must not drop while the writer still drains
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /**
@@ -404,8 +389,35 @@ public final class MetricsEngine implements AutoCloseable
     {
         if (!writer.isTerminated())
         {
-            return snapshot().stats();
+            try
+            {
+                return snapshot().stats();
+            }
+            catch (final ResourceLimitException closing) // close() began: wait for the writer's final drain
+            {
+                awaitWriterTermination();
+            }
         }
         return writer.finalStats();
+    }
+
+    private void awaitWriterTermination()
+    {
+        boolean interrupted = false;
+        while (writerThread.isAlive())
+        {
+            try
+            {
+                writerThread.join();
+            }
+            catch (final InterruptedException ex)
+            {
+                interrupted = true;
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 }

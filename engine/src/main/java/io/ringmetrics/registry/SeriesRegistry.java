@@ -220,6 +220,10 @@ public final class SeriesRegistry
      */
     public SeriesDescriptor find(final MetricType type, final String name, final String[] labelPairs)
     {
+        if (name == null)
+        {
+            return null; // the registration path reports it as invalid
+        }
         final MetricFamily family = families.get(name);
         if (family == null || family.type() != type)
         {
@@ -247,7 +251,7 @@ public final class SeriesRegistry
         {
             if (name.equals(pairs[i]))
             {
-                return true;
+                return pairs[i + 1] != null; // a null value is left to the registration path to report
             }
         }
         return false;

@@ -57,15 +57,17 @@ public final class ValueStore
     }
 
     /**
-     * Adds to a counter slot. Writer thread only.
+     * Adds a non-negative amount to a counter slot, saturating at {@link Long#MAX_VALUE} so a counter never wraps
+     * negative. Writer thread only.
      *
      * @param slot  slot index.
-     * @param delta amount to add.
+     * @param delta amount to add, at least 0.
      */
     public void addLong(final int slot, final long delta)
     {
         final int offset = offset(slot);
-        buffer.putLongRelease(offset, buffer.getLong(offset) + delta);
+        final long sum = buffer.getLong(offset) + delta;
+        buffer.putLongRelease(offset, sum < 0 ? Long.MAX_VALUE : sum);
     }
 
     /**

@@ -1,0 +1,92 @@
+package io.ringmetrics;
+
+import io.ringmetrics.config.MetricsErrorConfig;
+import io.ringmetrics.error.ErrorType;
+import io.ringmetrics.error.MetricsException;
+import io.ringmetrics.writer.WriterIdleStrategy;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Regression tests for hostile input found by the stress tests (nulls, overflow) and a close race. */
+class HostileInputTest
+{
+    @Test
+    void nullMetricNameIsAValidationError()
+    {
+        try (MetricsEngine engine = MetricsEngine.start())
+        {
+            assertEquals(ErrorType.INVALID_NAME,
+                assertThrows(MetricsException.class, () -> engine.counter(null)).errorType());
+        }
+    }
+
+    @Test
+    void nullLabelValueOfAnExistingMetricIsAValidationError()
+    {
+        try (MetricsEngine engine = MetricsEngine.start())
+        {
+            engine.counter("requests_total", "method", "GET");
+            final String[] pairs = { "method", null };
+            assertEquals(ErrorType.INVALID_LABEL_VALUE,
+                assertThrows(MetricsException.class, () -> engine.counter("requests_total", pairs)).errorType());
+        }
+    }
+
+    @Test
+    void silentModeNeverThrowsForNulls()
+    {
+        try (Metrics metrics = new Metrics(MetricsEngine.start(), new MetricsApiTest.NoExport(),
+            MetricsErrorConfig.builder().logValidationErrors(false).build()))
+        {
+            metrics.recordHttpRequest("/api", "GET", "200", 0.1);
+            assertDoesNotThrow(() -> metrics.increment(null));
+            assertDoesNotThrow(() -> metrics.recordHttpRequest(null, "GET", "200", 0.1));
+            assertEquals(1, metrics.engine().errors().total(ErrorType.INVALID_NAME));
+            assertEquals(2, metrics.engine().errors().total(ErrorType.INVALID_LABEL_VALUE), "counter and histogram");
+        }
+    }
+
+    @Test
+    void counterSaturatesInsteadOfWrappingNegative()
+    {
+        try (MetricsEngine engine = MetricsEngine.start())
+        {
+            final Counter counter = engine.counter("bytes_total");
+            counter.increment(Long.MAX_VALUE);
+            counter.increment(1);
+            assertEquals(Long.MAX_VALUE, engine.snapshot().counter("bytes_total"));
+        }
+    }
+
+    @Test
+    void statsDuringCloseDoesNotThrow() throws Exception
+    {
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int attempt = 0; attempt < 300 && failure.get() == null; attempt++)
+        {
+            final MetricsEngine engine = MetricsEngine.start(
+                EngineConfig.builder().idleStrategy(WriterIdleStrategy.YIELD).build());
+            final Thread closer = new Thread(engine::close);
+            closer.start();
+            while (closer.isAlive() && failure.get() == null)
+            {
+                try
+                {
+                    engine.stats();
+                }
+                catch (final RuntimeException ex)
+                {
+                    failure.set(ex);
+                }
+            }
+            closer.join();
+        }
+        assertNull(failure.get(), () -> "stats() threw during close(): " + failure.get());
+    }
+}
