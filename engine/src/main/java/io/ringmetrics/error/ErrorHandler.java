@@ -4,6 +4,7 @@ import io.ringmetrics.config.MetricsErrorConfig;
 import io.ringmetrics.limits.MetricsResourceConfig;
 
 import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -11,6 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * What happens to an error: it is always counted; it is logged if its category's log switch is on, at most once
  * per interval ({@link #LOG_INTERVAL_NANOS} by default) per error type (the next line says how many were suppressed), so an error storm
  * cannot flood the log; and in propagate mode it is thrown to the caller.
+ * <p>
+ * Exporters report their failures through {@link #handleExport}, one handler per started exporter, so that
+ * {@code METRICS_LOG_EXPORT_ERRORS} and {@code METRICS_ERROR_LOG_LEVEL} govern their log lines too.
  * <p>
  * Message: {@code Metrics <operation> operation failed for '<name>': <reason>}, followed in detailed mode by
  * {@code (Context: max_metrics=…, max_label_combinations=…, max_labels_per_metric=…, max_metric_name_length=…,
@@ -100,6 +104,23 @@ public final class ErrorHandler
         if (config.logExportErrors())
         {
             logRateLimited(type, "Metrics export via " + exporter + " failed: " + detail);
+        }
+    }
+
+    /**
+     * Logs a line about an exporter that is not an error to count (a recovery after failed exports, a misuse noticed
+     * on the exporter's thread), if export errors are logged. Not rate-limited: callers log such an event once per
+     * occurrence.
+     *
+     * @param exporter exporter name.
+     * @param level    level of the line.
+     * @param detail   what happened.
+     */
+    public void logExportEvent(final String exporter, final Level level, final String detail)
+    {
+        if (config.logExportErrors())
+        {
+            logger.log(level, "Metrics export via " + exporter + ": " + detail);
         }
     }
 

@@ -86,4 +86,27 @@ class ErrorHandlerTest
         assertEquals(2, logger.lines.size());
         assertEquals("Metrics export via statsd failed: network down", logger.lines.get(1));
     }
+
+    @Test
+    void exportEventsAreLoggedAtTheirLevelUncountedAndSilencedWithExportErrors()
+    {
+        final CapturingLogger logger = new CapturingLogger();
+        final ErrorCounters counters = new ErrorCounters();
+        final ErrorHandler handler = new ErrorHandler(MetricsErrorConfig.DEFAULTS, MetricsResourceConfig.DEFAULTS,
+            counters, logger, ErrorHandler.LOG_INTERVAL_NANOS);
+        handler.logExportEvent("statsd", System.Logger.Level.INFO, "recovered after 3 failed flush(es)");
+        handler.logExportEvent("statsd", System.Logger.Level.INFO, "recovered after 1 failed flush(es)");
+        assertEquals(List.of("Metrics export via statsd: recovered after 3 failed flush(es)",
+            "Metrics export via statsd: recovered after 1 failed flush(es)"), logger.lines, "not rate-limited");
+        assertEquals(List.of(System.Logger.Level.INFO, System.Logger.Level.INFO), logger.levels);
+        assertEquals(0, counters.total(ErrorType.SEND_FAILED), "nothing counted");
+
+        final CapturingLogger silent = new CapturingLogger();
+        final ErrorHandler off = new ErrorHandler(MetricsErrorConfig.builder().logExportErrors(false).build(),
+            MetricsResourceConfig.DEFAULTS, counters, silent, 0);
+        off.logExportEvent("statsd", System.Logger.Level.WARNING, "the engine was closed before the exporter");
+        off.handleExport("statsd", ErrorType.SEND_FAILED, "network down");
+        assertEquals(List.of(), silent.lines, "METRICS_LOG_EXPORT_ERRORS=false");
+        assertEquals(1, counters.total(ErrorType.SEND_FAILED), "the error is still counted");
+    }
 }
