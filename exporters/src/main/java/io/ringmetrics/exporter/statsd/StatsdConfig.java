@@ -1,18 +1,18 @@
 package io.ringmetrics.exporter.statsd;
 
 import io.ringmetrics.config.EnvironmentConfig;
+import io.ringmetrics.config.MetricsErrorConfig;
 import io.ringmetrics.config.MetricsSettings;
 import io.ringmetrics.config.StatsdTagStyle;
 
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * Immutable settings of a {@link StatsdExporter}. Build with {@link #builder()}, or take them from
  * {@link MetricsSettings} ({@link #from(MetricsSettings)}, which is how {@code STATSD_HOST}, {@code STATSD_PORT},
- * {@code STATSD_PREFIX}, {@code STATSD_FLUSH_INTERVAL_MS}, {@code STATSD_MAX_PACKET_SIZE} and {@code STATSD_TAG_STYLE}
- * arrive). Builder setters reject a value out of range with an {@link IllegalArgumentException} naming the setting,
+ * {@code STATSD_PREFIX}, {@code STATSD_FLUSH_INTERVAL_MS}, {@code STATSD_MAX_PACKET_SIZE}, {@code STATSD_TAG_STYLE}
+ * and the {@code METRICS_*} error settings arrive). Builder setters reject a value out of range with an {@link IllegalArgumentException} naming the setting,
  * the value and what is allowed.
  * <table>
  *   <caption>Settings</caption>
@@ -26,8 +26,9 @@ import java.util.Objects;
  *   <tr><td>max packet size</td><td>1432 bytes</td><td>64..65507 bytes of UDP payload</td></tr>
  *   <tr><td>tag style</td><td>{@code NONE}</td><td>{@code NONE} (labels folded into the dotted name) or
  *       {@code DOGSTATSD} ({@code |#k:v,...})</td></tr>
- *   <tr><td>error log interval</td><td>10 s</td><td>at most one log line per error type per interval,
- *       1 s..1 h</td></tr>
+ *   <tr><td>errors</td><td>{@link MetricsErrorConfig#DEFAULTS}</td><td>error settings of the exporter's
+ *       {@link io.ringmetrics.error.ErrorHandler}: {@code logExportErrors} ({@code METRICS_LOG_EXPORT_ERRORS})
+ *       and {@code errorLogLevel} ({@code METRICS_ERROR_LOG_LEVEL}) govern its log lines</td></tr>
  * </table>
  */
 public final class StatsdConfig
@@ -46,9 +47,7 @@ public final class StatsdConfig
     private final Duration flushInterval;
     private final int maxPacketSize;
     private final StatsdTagStyle tagStyle;
-    private final Duration errorLogInterval;
-    private final boolean logErrors;
-    private final Level errorLogLevel;
+    private final MetricsErrorConfig errors;
 
     private StatsdConfig(final Builder b)
     {
@@ -58,9 +57,7 @@ public final class StatsdConfig
         this.flushInterval = b.flushInterval;
         this.maxPacketSize = b.maxPacketSize;
         this.tagStyle = b.tagStyle;
-        this.errorLogInterval = b.errorLogInterval;
-        this.logErrors = b.logErrors;
-        this.errorLogLevel = b.errorLogLevel;
+        this.errors = b.errors;
     }
 
     /** @return a builder with the defaults. */
@@ -71,7 +68,7 @@ public final class StatsdConfig
 
     /**
      * The StatsD part of resolved settings: host, port, prefix, flush interval, packet size and tag style, plus the
-     * export-error log switch and level.
+     * error settings ({@link MetricsSettings#errors()}).
      *
      * @param settings settings, e.g. from {@link EnvironmentConfig#fromEnv()}.
      * @return the configuration.
@@ -86,8 +83,7 @@ public final class StatsdConfig
             .flushInterval(settings.statsdFlushInterval())
             .maxPacketSize(settings.statsdMaxPacketSize())
             .tagStyle(settings.statsdTagStyle())
-            .logErrors(settings.errors().logExportErrors())
-            .errorLogLevel(settings.errors().errorLogLevel())
+            .errors(settings.errors())
             .build();
     }
 
@@ -106,7 +102,7 @@ public final class StatsdConfig
     public Builder toBuilder()
     {
         return builder().host(host).port(port).prefix(prefix).flushInterval(flushInterval).maxPacketSize(maxPacketSize)
-            .tagStyle(tagStyle).errorLogInterval(errorLogInterval).logErrors(logErrors).errorLogLevel(errorLogLevel);
+            .tagStyle(tagStyle).errors(errors);
     }
 
     /** @return host name or address of the StatsD daemon. */
@@ -145,22 +141,10 @@ public final class StatsdConfig
         return tagStyle;
     }
 
-    /** @return shortest time between two log lines of one error type. */
-    public Duration errorLogInterval()
+    /** @return error settings of the exporter's error handler (export log switch and level). */
+    public MetricsErrorConfig errors()
     {
-        return errorLogInterval;
-    }
-
-    /** @return whether export errors are logged (they are always counted). */
-    public boolean logErrors()
-    {
-        return logErrors;
-    }
-
-    /** @return level of export-error log lines. */
-    public Level errorLogLevel()
-    {
-        return errorLogLevel;
+        return errors;
     }
 
     @Override
@@ -207,9 +191,7 @@ public final class StatsdConfig
         private Duration flushInterval = Duration.ofSeconds(10);
         private int maxPacketSize = 1432;
         private StatsdTagStyle tagStyle = StatsdTagStyle.NONE;
-        private Duration errorLogInterval = Duration.ofSeconds(10);
-        private boolean logErrors = true;
-        private Level errorLogLevel = Level.WARNING;
+        private MetricsErrorConfig errors = MetricsErrorConfig.DEFAULTS;
 
         private Builder()
         {
@@ -315,38 +297,14 @@ public final class StatsdConfig
         }
 
         /**
-         * @param value shortest time between two log lines of one error type, 1 s..1 h.
+         * @param value error settings of the exporter's error handler: export errors are logged if
+         *              {@link MetricsErrorConfig#logExportErrors()}, at {@link MetricsErrorConfig#errorLogLevel()}
+         *              (they are always counted).
          * @return this.
          */
-        public Builder errorLogInterval(final Duration value)
+        public Builder errors(final MetricsErrorConfig value)
         {
-            Objects.requireNonNull(value, "error log interval");
-            if (value.toMillis() < 1_000 || value.compareTo(Duration.ofHours(1)) > 0)
-            {
-                throw new IllegalArgumentException(
-                    "statsd error log interval must be between 1 s and 1 h, was " + value.toMillis() + " ms");
-            }
-            errorLogInterval = value;
-            return this;
-        }
-
-        /**
-         * @param value whether export errors are logged (they are always counted).
-         * @return this.
-         */
-        public Builder logErrors(final boolean value)
-        {
-            logErrors = value;
-            return this;
-        }
-
-        /**
-         * @param value level of export-error log lines.
-         * @return this.
-         */
-        public Builder errorLogLevel(final Level value)
-        {
-            errorLogLevel = Objects.requireNonNull(value, "error log level");
+            errors = Objects.requireNonNull(value, "errors");
             return this;
         }
 

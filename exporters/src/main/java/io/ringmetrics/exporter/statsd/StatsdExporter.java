@@ -1,11 +1,13 @@
 package io.ringmetrics.exporter.statsd;
 
 import io.ringmetrics.MetricsEngine;
+import io.ringmetrics.error.ErrorHandler;
 import io.ringmetrics.error.ErrorType;
 import io.ringmetrics.error.MetricsException;
 import io.ringmetrics.exporter.MetricsExporter;
 import io.ringmetrics.snapshot.MetricsSnapshot;
 
+import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +29,8 @@ import java.util.concurrent.locks.LockSupport;
  * unresolvable or refusing daemon costs callers nothing. Failures are counted in
  * {@code metrics_export_errors_total{exporter="statsd",error_type=...}} ({@code send_failed},
  * {@code unresolved_host}, {@code connection_refused}, {@code snapshot_timeout}, {@code format_failed}) and logged
- * at most once per error type per {@link StatsdConfig#errorLogInterval()}.
+ * through an {@link ErrorHandler} built from {@link StatsdConfig#errors()} at start: at most once per error type per
+ * 10 s, at {@code METRICS_ERROR_LOG_LEVEL}, not at all with {@code METRICS_LOG_EXPORT_ERRORS=false}.
  * <p>
  * Close the exporter before the engine: the final flush needs a snapshot.
  */
@@ -37,7 +40,9 @@ public final class StatsdExporter implements MetricsExporter
     private static final long CLOSE_MARGIN_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final StatsdConfig config;
+    private final Logger errorLogger;
     private volatile MetricsEngine engine;
+    private volatile ErrorHandler errorHandler;
     private volatile StatsdFlusher flusher;
     private volatile boolean closing;
     private boolean engineClosed; // flush thread only
@@ -50,7 +55,17 @@ public final class StatsdExporter implements MetricsExporter
      */
     public StatsdExporter(final StatsdConfig config)
     {
+        this(config, null);
+    }
+
+    /**
+     * @param config      settings.
+     * @param errorLogger where the error handler logs, or {@code null} for its default logger; for tests.
+     */
+    StatsdExporter(final StatsdConfig config, final Logger errorLogger)
+    {
         this.config = Objects.requireNonNull(config, "config");
+        this.errorLogger = errorLogger;
     }
 
     /**
@@ -91,7 +106,11 @@ public final class StatsdExporter implements MetricsExporter
         }
         started = true;
         this.engine = engine;
-        this.flusher = new StatsdFlusher(config, engine);
+        this.errorHandler = errorLogger == null ?
+            new ErrorHandler(config.errors(), engine.config().limits(), engine.errors()) :
+            new ErrorHandler(config.errors(), engine.config().limits(), engine.errors(), errorLogger,
+                ErrorHandler.LOG_INTERVAL_NANOS);
+        this.flusher = new StatsdFlusher(config, engine, errorHandler);
         thread = new Thread(this::run, "ringmetrics-statsd");
         thread.setDaemon(true);
         thread.start();
@@ -155,8 +174,8 @@ public final class StatsdExporter implements MetricsExporter
             if (ex.errorType() == ErrorType.ENGINE_CLOSED)
             {
                 engineClosed = true;
-                ExportErrorLog.LOGGER.log(Level.WARNING, "StatsD exporter: the engine was closed before the " +
-                    "exporter; nothing more is sent (close the exporter first: its final flush needs the engine)");
+                errorHandler.logExportEvent(StatsdFlusher.EXPORTER, Level.WARNING, "the engine was closed before " +
+                    "the exporter; nothing more is sent (close the exporter first: its final flush needs the engine)");
             }
             else
             {
@@ -209,7 +228,8 @@ public final class StatsdExporter implements MetricsExporter
             final long left = deadline - System.nanoTime();
             if (left <= 0)
             {
-                ExportErrorLog.LOGGER.log(Level.WARNING, "StatsD exporter: the final flush did not finish in time");
+                errorHandler.logExportEvent(StatsdFlusher.EXPORTER, Level.WARNING,
+                    "the final flush did not finish in time");
                 t.interrupt();
                 break;
             }

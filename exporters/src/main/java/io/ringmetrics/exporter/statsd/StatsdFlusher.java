@@ -2,6 +2,7 @@ package io.ringmetrics.exporter.statsd;
 
 import io.ringmetrics.MetricsEngine;
 import io.ringmetrics.error.ErrorCounters;
+import io.ringmetrics.error.ErrorHandler;
 import io.ringmetrics.error.ErrorType;
 import io.ringmetrics.registry.MetricType;
 import io.ringmetrics.registry.SeriesDescriptor;
@@ -10,6 +11,7 @@ import io.ringmetrics.snapshot.MetaMetrics;
 import io.ringmetrics.snapshot.MetricsSnapshot;
 import io.ringmetrics.store.HistogramSpec;
 
+import java.lang.System.Logger.Level;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +70,7 @@ public final class StatsdFlusher implements AutoCloseable
 
     private final StatsdConfig config;
     private final ErrorCounters errors;
-    private final ExportErrorLog log;
+    private final ErrorHandler errorHandler;
     private final int seriesLimit;
     private final int metricLimit;
     private final StatsdTransport transport;
@@ -93,22 +95,28 @@ public final class StatsdFlusher implements AutoCloseable
     private volatile Stats stats = new Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /**
+     * A flusher with an error handler of its own, built from {@link StatsdConfig#errors()}.
+     *
      * @param config settings.
      * @param engine engine whose error counters and limits are used (snapshots are passed to {@link #flush}).
      */
     public StatsdFlusher(final StatsdConfig config, final MetricsEngine engine)
     {
-        this(config, engine.errors(), engine.config().limits().maxLabelCombinations(),
-            engine.config().limits().maxMetrics());
+        this(config, engine, new ErrorHandler(config.errors(), engine.config().limits(), engine.errors()));
     }
 
-    StatsdFlusher(final StatsdConfig config, final ErrorCounters errors, final int seriesLimit, final int metricLimit)
+    /**
+     * @param config       settings.
+     * @param engine       engine whose error counters (meta-metrics) and limits are used.
+     * @param errorHandler where export errors are counted and logged; counts into {@code engine.errors()}.
+     */
+    StatsdFlusher(final StatsdConfig config, final MetricsEngine engine, final ErrorHandler errorHandler)
     {
         this.config = config;
-        this.errors = errors;
-        this.log = new ExportErrorLog(config.logErrors(), config.errorLogLevel(), config.errorLogInterval().toNanos());
-        this.seriesLimit = seriesLimit;
-        this.metricLimit = metricLimit;
+        this.errors = engine.errors();
+        this.errorHandler = errorHandler;
+        this.seriesLimit = engine.config().limits().maxLabelCombinations();
+        this.metricLimit = engine.config().limits().maxMetrics();
         this.transport = new StatsdTransport(config.host(), config.port());
         this.packet = new StatsdPacket(config.maxPacketSize());
     }
@@ -164,15 +172,21 @@ public final class StatsdFlusher implements AutoCloseable
 
     /**
      * Reports an error that happened around a flush (e.g. the snapshot timed out): counts it and logs it,
-     * rate-limited.
+     * rate-limited, through the error handler.
      *
      * @param type   error type.
      * @param detail what failed.
      */
     public void reportError(final ErrorType type, final String detail)
     {
-        errors.recordExport(EXPORTER, type);
-        log.error(type, detail);
+        errorHandler.handleExport(EXPORTER, type, type.label() + ": " + detail +
+            (isNetwork(type) ? "; unsent deltas are kept for the next flush" : ""));
+    }
+
+    private static boolean isNetwork(final ErrorType type)
+    {
+        return type == ErrorType.SEND_FAILED || type == ErrorType.UNRESOLVED_HOST ||
+            type == ErrorType.CONNECTION_REFUSED;
     }
 
     /** @return totals since creation; safe to read from any thread. */
@@ -448,7 +462,8 @@ public final class StatsdFlusher implements AutoCloseable
         {
             if (consecutiveFailures > 0)
             {
-                log.recovered(consecutiveFailures);
+                errorHandler.logExportEvent(EXPORTER, Level.INFO,
+                    "recovered after " + consecutiveFailures + " failed flush(es)");
             }
             consecutiveFailures = 0;
         }

@@ -1,15 +1,19 @@
 package io.ringmetrics.exporter.statsd;
 
 import io.ringmetrics.config.EnvironmentConfig;
+import io.ringmetrics.config.MetricsErrorConfig;
 import io.ringmetrics.config.StatsdTagStyle;
 import io.ringmetrics.error.ConfigurationException;
 import org.junit.jupiter.api.Test;
 
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +29,7 @@ class StatsdConfigTest
         assertEquals(Duration.ofSeconds(10), c.flushInterval());
         assertEquals(1432, c.maxPacketSize());
         assertEquals(StatsdTagStyle.NONE, c.tagStyle());
+        assertSame(MetricsErrorConfig.DEFAULTS, c.errors());
     }
 
     @Test
@@ -39,6 +44,16 @@ class StatsdConfigTest
         assertEquals(Duration.ofMillis(250), c.flushInterval());
         assertEquals(8932, c.maxPacketSize());
         assertEquals(StatsdTagStyle.DOGSTATSD, c.tagStyle());
+    }
+
+    @Test
+    void errorLogSettingsArriveThroughMetricsSettings()
+    {
+        final StatsdConfig c = StatsdConfig.from(EnvironmentConfig.from(Map.of(
+            "METRICS_LOG_EXPORT_ERRORS", "false", "METRICS_ERROR_LOG_LEVEL", "error")));
+        assertFalse(c.errors().logExportErrors());
+        assertEquals(Level.ERROR, c.errors().errorLogLevel());
+        assertTrue(StatsdConfig.from(EnvironmentConfig.from(Map.of())).errors().logExportErrors());
     }
 
     @Test
@@ -62,7 +77,6 @@ class StatsdConfigTest
         assertMessage("between 10 ms and 1 h", () -> StatsdConfig.builder().flushInterval(Duration.ofHours(2)));
         assertMessage("host name or IP address", () -> StatsdConfig.builder().host(" "));
         assertMessage("whitespace", () -> StatsdConfig.builder().host("a b"));
-        assertMessage("between 1 s and 1 h", () -> StatsdConfig.builder().errorLogInterval(Duration.ZERO));
     }
 
     @Test
@@ -84,11 +98,10 @@ class StatsdConfigTest
     void toBuilderKeepsEverySetting()
     {
         final StatsdConfig c = StatsdConfig.builder().host("h").port(1).prefix("p").flushInterval(Duration.ofMillis(10))
-            .maxPacketSize(64).tagStyle(StatsdTagStyle.DOGSTATSD).errorLogInterval(Duration.ofSeconds(3))
-            .logErrors(false).build();
+            .maxPacketSize(64).tagStyle(StatsdTagStyle.DOGSTATSD)
+            .errors(MetricsErrorConfig.builder().logExportErrors(false).build()).build();
         assertEquals(c.toString(), c.toBuilder().build().toString());
-        assertEquals(Duration.ofSeconds(3), c.toBuilder().build().errorLogInterval());
-        assertEquals(false, c.toBuilder().build().logErrors());
+        assertSame(c.errors(), c.toBuilder().build().errors());
     }
 
     private static void assertMessage(final String expected, final org.junit.jupiter.api.function.Executable call)

@@ -2,9 +2,11 @@ package io.ringmetrics.exporter.statsd;
 
 import io.ringmetrics.Counter;
 import io.ringmetrics.MetricsEngine;
+import io.ringmetrics.config.MetricsErrorConfig;
 import io.ringmetrics.error.ErrorType;
 import org.junit.jupiter.api.Test;
 
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 
@@ -105,6 +107,50 @@ class StatsdExporterTest
             assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos());
             assertFalse(receiver.lines().stream().anyMatch(l -> l.startsWith("t.c_total")));
             assertEquals(0, engine.errors().total(ErrorType.SNAPSHOT_TIMEOUT));
+        }
+    }
+
+    @Test
+    void withExportLoggingOffNothingIsLoggedAndEveryFailureIsStillCountedOnce()
+    {
+        for (final boolean log : new boolean[] { true, false })
+        {
+            final CapturingLogger logger = new CapturingLogger();
+            final MetricsEngine engine = MetricsEngine.start(blocking());
+            final StatsdExporter exporter = new StatsdExporter(StatsdConfig.builder().host("no-such-host.invalid")
+                .flushInterval(Duration.ofMillis(10))
+                .errors(MetricsErrorConfig.builder().logExportErrors(log).build()).build(), logger);
+            try
+            {
+                exporter.start(engine);
+                engine.counter("c_total").increment();
+                final long deadline = System.nanoTime() + AWAIT.toNanos();
+                while (engine.errors().total(ErrorType.UNRESOLVED_HOST) < 3 && System.nanoTime() < deadline)
+                {
+                    StatsdTestReceiver.sleep(5);
+                }
+                engine.close(); // misuse the exporter notices (and would log) at its next flush
+            }
+            finally
+            {
+                exporter.close();
+                engine.close();
+            }
+            final long failed = exporter.stats().failedFlushes();
+            assertTrue(failed >= 3, "failed flushes: " + failed);
+            assertEquals(failed, engine.errors().total(ErrorType.UNRESOLVED_HOST), "counted once per failure");
+            if (log)
+            {
+                assertTrue(logger.lines.contains(new CapturingLogger.Line(Level.WARNING, "Metrics export via statsd " +
+                    "failed: unresolved_host: cannot resolve host 'no-such-host.invalid'; unsent deltas are kept " +
+                    "for the next flush")), logger.lines.toString());
+                assertTrue(logger.lines.stream().anyMatch(l -> l.message().startsWith(
+                    "Metrics export via statsd: the engine was closed before the exporter")), logger.lines.toString());
+            }
+            else
+            {
+                assertEquals(List.of(), logger.lines, "METRICS_LOG_EXPORT_ERRORS=false");
+            }
         }
     }
 }

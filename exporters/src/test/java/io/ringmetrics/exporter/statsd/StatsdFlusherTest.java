@@ -5,12 +5,15 @@ import io.ringmetrics.EngineConfig;
 import io.ringmetrics.Gauge;
 import io.ringmetrics.Histogram;
 import io.ringmetrics.MetricsEngine;
+import io.ringmetrics.config.MetricsErrorConfig;
 import io.ringmetrics.config.StatsdTagStyle;
+import io.ringmetrics.error.ErrorHandler;
 import io.ringmetrics.error.ErrorType;
 import io.ringmetrics.exporter.it.FreePorts;
 import io.ringmetrics.ring.BackpressurePolicy;
 import org.junit.jupiter.api.Test;
 
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -274,6 +277,84 @@ class StatsdFlusherTest
             assertEquals(2, engine.errors().total(ErrorType.UNRESOLVED_HOST));
             assertEquals(0, flusher.stats().datagrams());
         }
+    }
+
+    @Test
+    void exportErrorsAreCountedOnceEachAndLoggedRateLimitedAtTheErrorLogLevelUnlessSwitchedOff()
+    {
+        for (final boolean log : new boolean[] { true, false })
+        {
+            final CapturingLogger logger = new CapturingLogger();
+            final StatsdConfig config = StatsdConfig.builder().host("no-such-host.invalid").port(8125)
+                .errors(MetricsErrorConfig.builder().logExportErrors(log).errorLogLevel(Level.ERROR).build()).build();
+            try (MetricsEngine engine = MetricsEngine.start(blocking());
+                StatsdFlusher flusher = new StatsdFlusher(config, engine, handler(config, engine, logger)))
+            {
+                engine.counter("c_total").increment();
+                for (int i = 0; i < 3; i++)
+                {
+                    assertFalse(flusher.flush(engine.snapshot()));
+                }
+                assertEquals(3, engine.errors().total(ErrorType.UNRESOLVED_HOST), "log=" + log);
+                assertEquals(3, engine.errors().total(ErrorType.Category.EXPORT), "log=" + log);
+                if (log)
+                {
+                    assertEquals(1, logger.lines.size(), "one line per interval: " + logger.lines);
+                    assertEquals(Level.ERROR, logger.lines.get(0).level(), "METRICS_ERROR_LOG_LEVEL");
+                    assertEquals("Metrics export via statsd failed: unresolved_host: cannot resolve host " +
+                        "'no-such-host.invalid'; unsent deltas are kept for the next flush",
+                        logger.lines.get(0).message());
+                }
+                else
+                {
+                    assertEquals(List.of(), logger.lines, "METRICS_LOG_EXPORT_ERRORS=false");
+                }
+            }
+        }
+    }
+
+    @Test
+    void theRecoveryLineFollowsTheExportLogSwitch()
+    {
+        for (final boolean log : new boolean[] { true, false })
+        {
+            final int port = FreePorts.udp();
+            final CapturingLogger logger = new CapturingLogger();
+            final StatsdConfig config =
+                config(port).errors(MetricsErrorConfig.builder().logExportErrors(log).build()).build();
+            try (MetricsEngine engine = MetricsEngine.start(blocking());
+                StatsdFlusher flusher = new StatsdFlusher(config, engine, handler(config, engine, logger)))
+            {
+                engine.counter("c_total").increment();
+                assertFalse(flusher.flush(engine.snapshot()), "nobody listens on " + port);
+                try (StatsdTestReceiver receiver = StatsdTestReceiver.startOnPort(port))
+                {
+                    assertTrue(flushAndAwait(flusher, engine, receiver));
+                }
+                assertTrue(engine.errors().total(ErrorType.CONNECTION_REFUSED) >= 1);
+                if (log)
+                {
+                    final CapturingLogger.Line first = logger.lines.get(0);
+                    assertEquals(Level.WARNING, first.level());
+                    assertTrue(first.message().startsWith("Metrics export via statsd failed: connection_refused: "),
+                        first.message());
+                    assertEquals(new CapturingLogger.Line(Level.INFO,
+                        "Metrics export via statsd: recovered after 1 failed flush(es)"),
+                        logger.lines.get(logger.lines.size() - 1));
+                }
+                else
+                {
+                    assertEquals(List.of(), logger.lines);
+                }
+            }
+        }
+    }
+
+    /** An error handler as the exporter builds it, logging into {@code logger}. */
+    static ErrorHandler handler(final StatsdConfig config, final MetricsEngine engine, final CapturingLogger logger)
+    {
+        return new ErrorHandler(config.errors(), engine.config().limits(), engine.errors(), logger,
+            ErrorHandler.LOG_INTERVAL_NANOS);
     }
 
     static EngineConfig blocking()
