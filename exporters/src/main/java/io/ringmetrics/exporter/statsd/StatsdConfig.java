@@ -12,8 +12,8 @@ import java.util.Objects;
  * Immutable settings of a {@link StatsdExporter}. Build with {@link #builder()}, or take them from
  * {@link MetricsSettings} ({@link #from(MetricsSettings)}, which is how {@code STATSD_HOST}, {@code STATSD_PORT},
  * {@code STATSD_PREFIX}, {@code STATSD_FLUSH_INTERVAL_MS}, {@code STATSD_MAX_PACKET_SIZE}, {@code STATSD_TAG_STYLE}
- * and the {@code METRICS_*} error settings arrive). Builder setters reject a value out of range with an {@link IllegalArgumentException} naming the setting,
- * the value and what is allowed.
+ * and the {@code METRICS_*} error settings arrive). Builder setters reject a value out of range with an
+ * {@link IllegalArgumentException} naming the setting, the value and what is allowed.
  * <table>
  *   <caption>Settings</caption>
  *   <tr><th>setting</th><th>default</th><th>allowed</th></tr>
