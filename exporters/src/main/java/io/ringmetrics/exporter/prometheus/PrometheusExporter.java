@@ -6,8 +6,10 @@ import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.ringmetrics.MetricsEngine;
+import io.ringmetrics.config.MetricsErrorConfig;
 import io.ringmetrics.config.MetricsSettings;
 import io.ringmetrics.error.ConfigurationException;
+import io.ringmetrics.error.ErrorHandler;
 import io.ringmetrics.error.ErrorType;
 import io.ringmetrics.error.ExportException;
 import io.ringmetrics.error.ResourceLimitException;
@@ -16,6 +18,7 @@ import io.ringmetrics.snapshot.MetricsSnapshot;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.System.Logger;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -41,8 +44,10 @@ import java.util.zip.GZIPOutputStream;
  *       {@code Allow: GET, HEAD}. Any other path: {@code 404}.</li>
  *   <li>If the engine's writer does not serve a snapshot within {@code EngineConfig.snapshotTimeout()} (or the
  *       engine is closed), or formatting fails: {@code 503}, counted as
- *       {@code metrics_export_errors_total{exporter="prometheus",error_type="snapshot_timeout"|"format_failed"}}.
- *       </li>
+ *       {@code metrics_export_errors_total{exporter="prometheus",error_type="snapshot_timeout"|"format_failed"}}
+ *       and logged by the exporter's {@link ErrorHandler}, built at {@link #start} from
+ *       {@link Builder#errors(MetricsErrorConfig)} ({@code METRICS_LOG_EXPORT_ERRORS}, {@code METRICS_ERROR_LOG_LEVEL};
+ *       at most one line per error type every 10 s).</li>
  * </ul>
  * The exposition is the one of {@link RingMetricsCollector} (see there for the mapping, percentiles and naming).
  * Text and OpenMetrics are written by the fast path ({@link ExpositionWriter}: byte-identical to client_java's
@@ -83,6 +88,8 @@ public final class PrometheusExporter implements MetricsExporter
     private final boolean percentiles;
     private final boolean fastPath;
     private final int threads;
+    private final MetricsErrorConfig errors;
+    private final Logger errorLogger;
     private final ExpositionFormats formats;
     private RingMetricsCollector collector;
     private HttpServer server;
@@ -99,6 +106,8 @@ public final class PrometheusExporter implements MetricsExporter
         this.percentiles = b.percentiles;
         this.fastPath = b.fastPath;
         this.threads = b.threads;
+        this.errors = b.errors;
+        this.errorLogger = b.errorLogger;
         this.formats = ExpositionFormats.init();
     }
 
@@ -129,8 +138,12 @@ public final class PrometheusExporter implements MetricsExporter
             throw new IllegalStateException("the Prometheus exporter is already started");
         }
         started = true;
+        final ErrorHandler errorHandler = errorLogger == null ?
+            new ErrorHandler(errors, engine.config().limits(), engine.errors()) :
+            new ErrorHandler(errors, engine.config().limits(), engine.errors(), errorLogger,
+                ErrorHandler.LOG_INTERVAL_NANOS);
         collector = RingMetricsCollector.builder(engine)
-            .namespace(namespace).percentiles(percentiles).exporterName(NAME).build();
+            .namespace(namespace).percentiles(percentiles).exporterName(NAME).errorHandler(errorHandler).build();
         final AtomicInteger threadIndex = new AtomicInteger();
         executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(QUEUE_CAPACITY),
@@ -422,20 +435,47 @@ public final class PrometheusExporter implements MetricsExporter
         private boolean percentiles = true;
         private boolean fastPath = true;
         private int threads = 2;
+        private MetricsErrorConfig errors = MetricsErrorConfig.DEFAULTS;
+        private Logger errorLogger;
 
         private Builder()
         {
         }
 
         /**
-         * Takes host, port and namespace from the environment-derived settings.
+         * Takes host, port, namespace and error settings from the environment-derived settings.
          *
-         * @param settings {@code METRICS_HTTP_HOST}, {@code METRICS_HTTP_PORT}, {@code PROMETHEUS_NAMESPACE}.
+         * @param settings {@code METRICS_HTTP_HOST}, {@code METRICS_HTTP_PORT}, {@code PROMETHEUS_NAMESPACE} and
+         *                 {@link MetricsSettings#errors()} ({@code METRICS_LOG_EXPORT_ERRORS},
+         *                 {@code METRICS_ERROR_LOG_LEVEL}).
          * @return this.
          */
         public Builder settings(final MetricsSettings settings)
         {
-            return host(settings.httpHost()).port(settings.httpPort()).namespace(settings.prometheusNamespace());
+            return host(settings.httpHost()).port(settings.httpPort()).namespace(settings.prometheusNamespace())
+                .errors(settings.errors());
+        }
+
+        /**
+         * @param config error settings of the exporter's error handler: export errors are logged if
+         *               {@link MetricsErrorConfig#logExportErrors()}, at {@link MetricsErrorConfig#errorLogLevel()}
+         *               (they are always counted); default {@link MetricsErrorConfig#DEFAULTS}.
+         * @return this.
+         */
+        public Builder errors(final MetricsErrorConfig config)
+        {
+            this.errors = Objects.requireNonNull(config, "errors");
+            return this;
+        }
+
+        /**
+         * @param logger where the error handler logs instead of its default logger; for tests.
+         * @return this.
+         */
+        Builder errorLogger(final Logger logger)
+        {
+            this.errorLogger = Objects.requireNonNull(logger, "logger");
+            return this;
         }
 
         /**

@@ -16,6 +16,8 @@ import io.prometheus.metrics.model.snapshots.Quantiles;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot.SummaryDataPointSnapshot;
 import io.ringmetrics.MetricsEngine;
+import io.ringmetrics.config.MetricsErrorConfig;
+import io.ringmetrics.error.ErrorHandler;
 import io.ringmetrics.error.ErrorType;
 import io.ringmetrics.error.ExportException;
 import io.ringmetrics.error.MetricsException;
@@ -32,7 +34,6 @@ import io.ringmetrics.store.HistogramSpec;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -42,7 +43,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Exposes a {@link MetricsEngine} to Prometheus client_java: a {@link MultiCollector} whose {@link #collect()}
@@ -83,7 +83,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * {@code x_sum}, {@code x_created}). Meta-metrics claim first, then user metrics in registration order, then the
  * percentile and max families; a family whose names are already claimed is left out of the exposition (the others
  * are still exposed) and counted once as {@code metrics_export_errors_total{exporter="prometheus",
- * error_type="format_failed"}}, with a warning logged.
+ * error_type="format_failed"}}, and logged like any export error (see below).
  * <p>
  * <b>Threading.</b> Any thread, including concurrently; meant for exporter threads. A collect waits for the
  * engine's writer at most {@code EngineConfig.snapshotTimeout()}. Names, help texts and label sets are converted
@@ -91,19 +91,16 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>
  * <b>Failures.</b> {@link #collect()} never throws: if the snapshot times out (counted as {@code snapshot_timeout})
  * or the engine is closed, it returns no metrics, and a registry's other metrics are still served.
- * {@link #writeText(OutputStream)} and {@link #writeOpenMetrics(OutputStream)} count and throw. Failures are logged
- * at {@code WARNING} on the {@code io.ringmetrics.exporter.prometheus} logger, at most once per 10 s per error
- * type.
+ * {@link #writeText(OutputStream)} and {@link #writeOpenMetrics(OutputStream)} count and throw. Failures are counted
+ * and logged by the collector's {@link ErrorHandler} ({@link Builder#errorHandler(ErrorHandler)}; by default one
+ * with {@link MetricsErrorConfig#DEFAULTS}): at its {@code errorLogLevel}, at most once per 10 s per error type, not
+ * at all if its {@code logExportErrors} is off.
  */
 public final class RingMetricsCollector implements MultiCollector
 {
     /** Default {@code exporter} label of the export error meta-metric. */
     public static final String DEFAULT_EXPORTER_NAME = "prometheus";
 
-    /** Minimum time between two log lines of one error type: 10 s. */
-    static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
-
-    private static final System.Logger LOG = System.getLogger("io.ringmetrics.exporter.prometheus");
     private static final Comparator<ExpositionModel.Entry> EXPOSITION_ORDER =
         Comparator.comparing(e -> e.exposed.sortName());
 
@@ -111,10 +108,9 @@ public final class RingMetricsCollector implements MultiCollector
     private final String namespace;
     private final boolean percentiles;
     private final String exporterName;
+    private final ErrorHandler errorHandler;
     private final ConcurrentHashMap<String, ExposedFamily> metaFamilies = new ConcurrentHashMap<>();
     private final SinkPool sinks = new SinkPool();
-    private final AtomicLongArray lastLogged = new AtomicLongArray(ErrorType.values().length);
-    private final AtomicLongArray suppressed = new AtomicLongArray(ErrorType.values().length);
     private volatile Map<MetricFamily, FamilyRendering> renderings = new IdentityHashMap<>();
 
     private RingMetricsCollector(final Builder b)
@@ -123,6 +119,8 @@ public final class RingMetricsCollector implements MultiCollector
         this.namespace = b.namespace;
         this.percentiles = b.percentiles;
         this.exporterName = b.exporterName;
+        this.errorHandler = b.errorHandler != null ? b.errorHandler :
+            new ErrorHandler(MetricsErrorConfig.DEFAULTS, engine.config().limits(), engine.errors());
     }
 
     /**
@@ -275,28 +273,14 @@ public final class RingMetricsCollector implements MultiCollector
     }
 
     /**
-     * Counts an export error and logs it at {@code WARNING}, at most once per {@link #LOG_INTERVAL_NANOS} per error
-     * type (the next line says how many were not logged meanwhile).
+     * Counts an export error and logs it, rate-limited, through the error handler.
      *
      * @param type   error type.
      * @param detail what failed.
      */
     void failed(final ErrorType type, final String detail)
     {
-        engine.errors().recordExport(exporterName, type);
-        final int t = type.ordinal();
-        final long now = System.nanoTime();
-        final long last = lastLogged.get(t);
-        if ((last == 0 || now - last >= LOG_INTERVAL_NANOS) && lastLogged.compareAndSet(t, last, now | 1))
-        {
-            final long skipped = suppressed.getAndSet(t, 0);
-            LOG.log(Level.WARNING, () -> exporterName + " exporter: " + detail +
-                (skipped > 0 ? " (" + skipped + " more " + type.label() + " errors not logged)" : ""));
-        }
-        else
-        {
-            suppressed.incrementAndGet(t);
-        }
+        errorHandler.handleExport(exporterName, type, detail);
     }
 
     /**
@@ -405,14 +389,12 @@ public final class RingMetricsCollector implements MultiCollector
     {
         if (rendering.firstConflict())
         {
-            engine.errors().recordExport(exporterName, ErrorType.FORMAT_FAILED);
             final MetricFamily family = rendering.family();
             final String what = exposed == rendering.main() ?
                 family.type().label() + " '" + family.name() + "'" :
                 "family " + exposed.clientName() + " of histogram '" + family.name() + "'";
-            LOG.log(Level.WARNING, () -> exporterName + " exporter: " + what + " is left out of the exposition: " +
-                "one of the names it needs (" + String.join(", ", exposed.claims()) +
-                ") is already used by another metric");
+            failed(ErrorType.FORMAT_FAILED, what + " is left out of the exposition: one of the names it needs (" +
+                String.join(", ", exposed.claims()) + ") is already used by another metric");
         }
     }
 
@@ -580,6 +562,7 @@ public final class RingMetricsCollector implements MultiCollector
         private String namespace;
         private boolean percentiles = true;
         private String exporterName = DEFAULT_EXPORTER_NAME;
+        private ErrorHandler errorHandler;
 
         private Builder(final MetricsEngine engine)
         {
@@ -622,6 +605,19 @@ public final class RingMetricsCollector implements MultiCollector
         public Builder exporterName(final String name)
         {
             this.exporterName = Objects.requireNonNull(name, "exporter name");
+            return this;
+        }
+
+        /**
+         * @param handler where export errors are counted and logged; it must count into the engine's
+         *                {@code errors()} (e.g. {@code Metrics.errorHandler()}, or
+         *                {@code new ErrorHandler(config, engine.config().limits(), engine.errors())}). Default: one
+         *                with {@link MetricsErrorConfig#DEFAULTS}.
+         * @return this.
+         */
+        public Builder errorHandler(final ErrorHandler handler)
+        {
+            this.errorHandler = Objects.requireNonNull(handler, "error handler");
             return this;
         }
 

@@ -4,6 +4,7 @@ import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.ringmetrics.EngineConfig;
 import io.ringmetrics.MetricsEngine;
+import io.ringmetrics.config.EnvironmentConfig;
 import io.ringmetrics.error.ConfigurationException;
 import io.ringmetrics.error.ErrorType;
 import io.ringmetrics.limits.MetricsResourceConfig;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.zip.GZIPInputStream;
 
@@ -284,6 +287,45 @@ class PrometheusExporterHttpTest
             finally
             {
                 timed.close();
+            }
+        }
+    }
+
+    @Test
+    void settingsCarryTheExportLogSwitchAndLevelToTheErrorHandler() throws Exception
+    {
+        for (final boolean log : new boolean[] { true, false })
+        {
+            final CapturingLogger logger = new CapturingLogger();
+            try (MetricsEngine conflicting = MetricsEngine.start(Fixtures.blocking()))
+            {
+                Fixtures.conflicts(conflicting);
+                final PrometheusExporter logged = PrometheusExporter.builder().settings(EnvironmentConfig.from(Map.of(
+                        "METRICS_HTTP_PORT", "0", "METRICS_LOG_EXPORT_ERRORS", Boolean.toString(log),
+                        "METRICS_ERROR_LOG_LEVEL", "error")))
+                    .errorLogger(logger).build();
+                logged.start(conflicting);
+                try
+                {
+                    assertEquals(200, send(logged, "GET", "/metrics").statusCode());
+                    assertEquals(200, send(logged, "GET", "/metrics", "Accept", PROMETHEUS_ACCEPT).statusCode());
+                    assertEquals(5, conflicting.errors().total(ErrorType.FORMAT_FAILED), "log=" + log);
+                    if (log)
+                    {
+                        assertEquals(1, logger.lines.size(), logger.lines.toString());
+                        assertEquals(Level.ERROR, logger.lines.get(0).level());
+                        assertTrue(logger.lines.get(0).message().startsWith("Metrics export via prometheus failed: "),
+                            logger.lines.get(0).message());
+                    }
+                    else
+                    {
+                        assertEquals(List.of(), logger.lines, "METRICS_LOG_EXPORT_ERRORS=false");
+                    }
+                }
+                finally
+                {
+                    logged.close();
+                }
             }
         }
     }

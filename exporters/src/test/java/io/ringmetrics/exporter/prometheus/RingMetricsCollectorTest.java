@@ -10,6 +10,8 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import io.ringmetrics.Histogram;
 import io.ringmetrics.MetricsEngine;
+import io.ringmetrics.config.MetricsErrorConfig;
+import io.ringmetrics.error.ErrorHandler;
 import io.ringmetrics.error.ErrorType;
 import io.ringmetrics.error.ResourceLimitException;
 import io.ringmetrics.error.ValidationException;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -253,6 +256,39 @@ class RingMetricsCollectorTest
             // dup_total, clash_total, lat_seconds_count, metrics_series_total, lat_seconds' max: once each
             assertEquals(5, s.value(MetaMetrics.EXPORT_ERRORS + "{error_type=\"format_failed\",exporter=\"prometheus\"}"));
             assertEquals(5, engine.errors().total(ErrorType.FORMAT_FAILED));
+        }
+    }
+
+    @Test
+    void exportErrorsAreLoggedByTheGivenErrorHandlerAndSilencedByItsSwitchWithCountsUnchanged() throws IOException
+    {
+        for (final boolean log : new boolean[] { true, false })
+        {
+            try (MetricsEngine engine = MetricsEngine.start(Fixtures.blocking()))
+            {
+                Fixtures.conflicts(engine);
+                final CapturingLogger logger = new CapturingLogger();
+                final RingMetricsCollector collector = RingMetricsCollector.builder(engine).errorHandler(
+                    new ErrorHandler(MetricsErrorConfig.builder().logExportErrors(log).errorLogLevel(Level.ERROR)
+                        .build(), engine.config().limits(), engine.errors(), logger, ErrorHandler.LOG_INTERVAL_NANOS))
+                    .build();
+                text(collector);
+                openMetrics(collector);
+                collector.collect();
+                assertEquals(5, engine.errors().total(ErrorType.FORMAT_FAILED), "each conflict once, log=" + log);
+                if (log)
+                {
+                    assertEquals(1, logger.lines.size(), "one line per interval and error type: " + logger.lines);
+                    assertEquals(Level.ERROR, logger.lines.get(0).level(), "METRICS_ERROR_LOG_LEVEL");
+                    final String line = logger.lines.get(0).message();
+                    assertTrue(line.startsWith("Metrics export via prometheus failed: ") &&
+                        line.contains(" is left out of the exposition: "), line);
+                }
+                else
+                {
+                    assertEquals(List.of(), logger.lines, "METRICS_LOG_EXPORT_ERRORS=false");
+                }
+            }
         }
     }
 
