@@ -118,8 +118,8 @@ public final class CloseTests
     @Description("Actor 1 starts an engine, hands it over and calls stats(); actor 2 closes it. stats() is " +
         "documented as usable while running and after close.")
     @Outcome(id = "stats ok, closed", expect = ACCEPTABLE, desc = "stats() answered")
-    @Outcome(id = "ENGINE_CLOSED, closed", expect = ACCEPTABLE_INTERESTING,
-        desc = "stats() refused while close() was in progress")
+    @Outcome(id = "ENGINE_CLOSED, closed", expect = FORBIDDEN,
+        desc = "stats() refused while close() was in progress (the bug fixed in 66cb54b)")
     @Outcome(expect = FORBIDDEN, desc = "another exception, or close did not finish")
     @State
     public static class StatsVsClose extends Handover

@@ -47,13 +47,9 @@ class HostileInputPropertiesTest
 {
     private static final int MAX_METRICS = 24;
     private static final int MAX_SERIES = 60;
-    /**
-     * Whether to generate {@code null} names and label values. Off by default: both hit open engine bugs (an
-     * {@code NullPointerException} from the lock-free lookup, see {@link KnownEngineBugsTest}).
-     */
-    private static final int NULL_WEIGHT = Boolean.getBoolean("stress.hostile.nulls") ? 1 : 0;
 
     private static MetricsEngine engine;
+    private static MetricsEngine counters;
     private static Counter sentinelCounter;
     private static Gauge sentinelGauge;
     private static Histogram sentinelHistogram;
@@ -65,6 +61,7 @@ class HostileInputPropertiesTest
     {
         Logger.getLogger("io.ringmetrics").setLevel(Level.OFF); // silent mode logs refusals; thousands expected here
         engine = MetricsEngine.start(config());
+        counters = MetricsEngine.start(config());
         sentinelCounter = engine.counter("sentinel_total", "k", "v");
         sentinelGauge = engine.gauge("sentinel_gauge");
         sentinelHistogram = engine.histogram("sentinel_seconds");
@@ -80,6 +77,7 @@ class HostileInputPropertiesTest
     static void stop()
     {
         engine.close();
+        counters.close();
         silent.close();
         propagating.close();
         final EngineStats stats = engine.stats();
@@ -112,7 +110,7 @@ class HostileInputPropertiesTest
             Tuple.of(2, Arbitraries.strings().ofMaxLength(60)), // any UTF-16, incl. surrogates
             Tuple.of(1, Arbitraries.of("", "1abc", "a-b", "a b", "a\nb", "é", "sentinel_total",
                 "x".repeat(41), "metrics_errors_total")),
-            Tuple.of(NULL_WEIGHT, Arbitraries.just(null)));
+            Tuple.of(1, Arbitraries.just(null)));
     }
 
     @Provide
@@ -122,7 +120,7 @@ class HostileInputPropertiesTest
             Tuple.of(6, Arbitraries.of("a", "b", "c", "overflow")),
             Tuple.of(1, Arbitraries.of("", "__x", "1a", "a-b", "a.b", "y".repeat(17), "é")),
             Tuple.of(1, Arbitraries.strings().ofMaxLength(20)),
-            Tuple.of(NULL_WEIGHT, Arbitraries.just(null)));
+            Tuple.of(1, Arbitraries.just(null)));
     }
 
     @Provide
@@ -133,7 +131,7 @@ class HostileInputPropertiesTest
             Tuple.of(2, Arbitraries.of("a\"b", "a\\b", "a\nb", "a\rb", "a|b", "\u0000", "\u007f",
                 "z".repeat(25), "ü€😀")),
             Tuple.of(1, Arbitraries.strings().ofMaxLength(30)),
-            Tuple.of(NULL_WEIGHT, Arbitraries.just(null)));
+            Tuple.of(1, Arbitraries.just(null)));
     }
 
     @Provide
@@ -148,7 +146,7 @@ class HostileInputPropertiesTest
         return Arbitraries.frequencyOf(
             Tuple.of(5, wellFormed),
             Tuple.of(2, anyShape),
-            Tuple.of(NULL_WEIGHT, Arbitraries.just(null)));
+            Tuple.of(1, Arbitraries.just(null)));
     }
 
     @Provide
@@ -268,6 +266,32 @@ class HostileInputPropertiesTest
         checkInvariants(propagating.engine().snapshot(), false);
     }
 
+    @Property(tries = 300)
+    void countersNeverGoBackwardsWhateverTheIncrements(
+        @ForAll("amountLists") final List<Long> amounts)
+    {
+        final Counter counter = counters.counter("huge_total", "k", "v");
+        long previous = 0;
+        for (final long amount : amounts)
+        {
+            counter.increment(amount);
+            final long value = counters.snapshot().counter("huge_total", "k", "v");
+            assertTrue(value >= previous, "after increment(" + amount + "): " + previous + " -> " + value);
+            previous = value;
+        }
+        counters.remove("huge_total", MetricType.COUNTER);
+    }
+
+    @Provide
+    Arbitrary<List<Long>> amountLists()
+    {
+        final Arbitrary<Long> huge = Arbitraries.frequencyOf(
+            Tuple.of(3, Arbitraries.longs().between(Long.MAX_VALUE / 4, Long.MAX_VALUE)),
+            Tuple.of(2, Arbitraries.of(Long.MAX_VALUE, Long.MAX_VALUE - 1, 1L, 0L)),
+            Tuple.of(1, Arbitraries.longs()));
+        return huge.list().ofMinSize(1).ofMaxSize(6);
+    }
+
     private static void runAll(
         final Metrics metrics, final String name, final String[] pairs, final double value, final long amount,
         final String labelValue)
@@ -294,7 +318,8 @@ class HostileInputPropertiesTest
             () -> metrics.recordHttpRequest(labelValue, "GET", "200", value),
             () -> metrics.recordJobCompleted("model", labelValue, value, "success"),
             () -> metrics.recordError(labelValue, "timeout"),
-            () -> metrics.removeCounter(name),
+            // remove(null) still throws NullPointerException (StressFindingsRegressionTest, tagged known-bug)
+            () -> metrics.removeCounter(name == null ? "m_a" : name),
         };
     }
 

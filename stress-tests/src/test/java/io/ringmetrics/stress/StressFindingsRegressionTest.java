@@ -7,6 +7,7 @@ import io.ringmetrics.MetricsEngine;
 import io.ringmetrics.config.MetricsErrorConfig;
 import io.ringmetrics.error.ErrorType;
 import io.ringmetrics.error.MetricsException;
+import io.ringmetrics.registry.MetricType;
 import io.ringmetrics.writer.WriterIdleStrategy;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -22,17 +23,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Minimal reproductions of engine bugs found by the stress tests. They FAIL until the engine is fixed, so they are
- * tagged {@code known-bug} and excluded from the default build; run them with
- * {@code mvn -pl stress-tests -am test -Dgroups=known-bug -DexcludedGroups=none -Dtest=KnownEngineBugsTest
- * -Dsurefire.failIfNoSpecifiedTests=false}. Once a bug is fixed, move its test to the regular suites (and, for the
- * {@code null} cases, turn on {@code -Dstress.hostile.nulls=true} by default in {@link HostileInputPropertiesTest}).
+ * Minimal reproductions of the engine bugs the stress tests found. Fixed ones (66cb54b) stay as regression tests.
+ * Open ones are tagged {@code known-bug} and marked OPEN: they fail until the engine is fixed, so the default build
+ * excludes that tag; run them with {@code mvn -pl stress-tests -am test -Dtest=StressFindingsRegressionTest
+ * -Dgroups=known-bug -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false}. When one is fixed, remove its
+ * tag (and the matching exclusion in {@link HostileInputPropertiesTest}).
  */
-@Tag("known-bug")
-class KnownEngineBugsTest
+class StressFindingsRegressionTest
 {
     /**
-     * {@code SeriesRegistry.register} calls {@code find()} before validating; {@code find()} does
+     * {@code SeriesRegistry.register} calls {@code find()} before validating; {@code find()} did
      * {@code families.get(name)} on a {@code ConcurrentHashMap}, which throws {@link NullPointerException} for a
      * {@code null} key. Expected: {@code ValidationException(INVALID_NAME)}, as {@code NameRules.checkMetricName}
      * would give.
@@ -49,7 +49,7 @@ class KnownEngineBugsTest
 
     /**
      * Same cause through the Metrics API: {@code Metrics.update} calls {@code registry().find()} outside its
-     * try/catch, so the {@link NullPointerException} escapes silent mode.
+     * try/catch, so the {@link NullPointerException} escaped silent mode.
      */
     @Test
     void silentModeDoesNotThrowForANullMetricName()
@@ -61,8 +61,8 @@ class KnownEngineBugsTest
     }
 
     /**
-     * Once a metric with a label exists, a {@code null} value for that label reaches
-     * {@code LabelIndex.hashPairs}, which calls {@code valueOf(name, pairs).hashCode()} on {@code null}
+     * Once a metric with a label exists, a {@code null} value for that label reached
+     * {@code LabelIndex.hashPairs}, which called {@code valueOf(name, pairs).hashCode()} on {@code null}
      * (lookup path, before validation). Expected: {@code ValidationException(INVALID_LABEL_VALUE)} from
      * {@code NameRules.checkLabelValue}, which handles {@code null}.
      */
@@ -78,7 +78,7 @@ class KnownEngineBugsTest
         }
     }
 
-    /** Same cause through a convenience method: the NPE escapes silent mode on the second call. */
+    /** Same cause through a convenience method: the NPE escaped silent mode on the second call. */
     @Test
     void silentModeDoesNotThrowForANullLabelValue()
     {
@@ -91,10 +91,10 @@ class KnownEngineBugsTest
 
     /**
      * {@code MetricsEngine.stats()} is documented as usable while running and after close, but while another
-     * thread is inside {@code close()} ({@code closed} already set, writer not yet terminated) it goes through
-     * {@code snapshot()} and {@code ensureOpen()} throws {@code ResourceLimitException(ENGINE_CLOSED)}. JCStress
-     * {@code CloseTests.StatsVsClose} sees it in ~1-35 % of iterations; this loop reproduces it within a few
-     * hundred attempts.
+     * thread was inside {@code close()} ({@code closed} already set, writer not yet terminated) it went through
+     * {@code snapshot()} and {@code ensureOpen()} threw {@code ResourceLimitException(ENGINE_CLOSED)}. JCStress
+     * {@code CloseTests.StatsVsClose} saw it in 1-35 % of iterations; this loop reproduced it within a few
+     * attempts.
      */
     @Test
     void statsDuringCloseDoesNotThrow() throws Exception
@@ -123,8 +123,8 @@ class KnownEngineBugsTest
     }
 
     /**
-     * Hostile counter increments: every increment is non-negative, yet the counter wraps to a negative value once the
-     * total passes {@link Long#MAX_VALUE} ({@code ValueStore.addLong} is a plain {@code +}). A counter must never go
+     * Hostile counter increments: every increment is non-negative, yet the counter wrapped to a negative value once
+     * the total passed {@link Long#MAX_VALUE} ({@code ValueStore.addLong} was a plain {@code +}). A counter must never go
      * backwards nor be exported negative; saturating at {@code Long.MAX_VALUE} or dropping the update as
      * {@code invalid_value} would both satisfy this test.
      */
@@ -139,6 +139,35 @@ class KnownEngineBugsTest
             counter.increment(1);
             final long after = engine.snapshot().counter("bytes_total");
             assertTrue(after >= before, "counter went backwards: " + before + " -> " + after);
+        }
+    }
+
+    /**
+     * OPEN. {@code MetricsEngine.remove(null, type)} reaches {@code SeriesRegistry.remove}, whose
+     * {@code families.get(name)} (SeriesRegistry.java:271) throws {@link NullPointerException} for a {@code null}
+     * key. Expected: a {@code MetricsException} ({@code UNKNOWN_METRIC} or {@code INVALID_NAME}).
+     */
+    @Test
+    @Tag("known-bug")
+    void removeOfANullNameIsRefusedNotANullPointerException()
+    {
+        try (MetricsEngine engine = MetricsEngine.start())
+        {
+            assertThrows(MetricsException.class, () -> engine.remove(null, MetricType.COUNTER));
+        }
+    }
+
+    /**
+     * OPEN. Same cause through the Metrics API: {@code Metrics.remove} catches only {@code MetricsException}, so
+     * {@code removeCounter(null)} lets the {@link NullPointerException} escape silent mode.
+     */
+    @Test
+    @Tag("known-bug")
+    void silentModeDoesNotThrowForRemovingANullName()
+    {
+        try (Metrics metrics = silentMetrics())
+        {
+            assertDoesNotThrow(() -> metrics.removeCounter(null));
         }
     }
 
