@@ -53,6 +53,16 @@ class HostileInputTest
     }
 
     @Test
+    void removingANullNameIsAnUnknownMetric()
+    {
+        try (MetricsEngine engine = MetricsEngine.start())
+        {
+            assertEquals(ErrorType.UNKNOWN_METRIC, assertThrows(MetricsException.class,
+                () -> engine.remove(null, io.ringmetrics.registry.MetricType.COUNTER)).errorType());
+        }
+    }
+
+    @Test
     void counterSaturatesInsteadOfWrappingNegative()
     {
         try (MetricsEngine engine = MetricsEngine.start())

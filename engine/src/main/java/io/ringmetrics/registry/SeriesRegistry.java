@@ -268,7 +268,7 @@ public final class SeriesRegistry
      */
     public List<SeriesDescriptor> remove(final String name, final MetricType type)
     {
-        final MetricFamily family = families.get(name);
+        final MetricFamily family = name == null ? null : families.get(name);
         if (family == null || family.type() != type)
         {
             throw new ResourceLimitException(ErrorType.UNKNOWN_METRIC, "cannot remove " + type.label() + " '" + name +
@@ -347,7 +347,7 @@ public final class SeriesRegistry
      */
     public MetricFamily family(final String name)
     {
-        return families.get(name);
+        return name == null ? null : families.get(name);
     }
 
     /** @return the registered families, unordered view. */
