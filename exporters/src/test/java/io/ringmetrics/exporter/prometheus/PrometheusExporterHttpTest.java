@@ -1,5 +1,6 @@
 package io.ringmetrics.exporter.prometheus;
 
+import io.ringmetrics.exporter.CapturingLogger;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.ringmetrics.EngineConfig;

@@ -1,5 +1,6 @@
 package io.ringmetrics.exporter.prometheus;
 
+import io.ringmetrics.exporter.CapturingLogger;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;

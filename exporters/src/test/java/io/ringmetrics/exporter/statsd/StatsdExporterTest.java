@@ -1,5 +1,6 @@
 package io.ringmetrics.exporter.statsd;
 
+import io.ringmetrics.exporter.CapturingLogger;
 import io.ringmetrics.Counter;
 import io.ringmetrics.MetricsEngine;
 import io.ringmetrics.config.MetricsErrorConfig;

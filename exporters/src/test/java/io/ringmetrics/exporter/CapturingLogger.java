@@ -1,19 +1,19 @@
-package io.ringmetrics.exporter.statsd;
+package io.ringmetrics.exporter;
 
 import java.lang.System.Logger;
 import java.util.List;
 import java.util.ResourceBundle;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A {@link Logger} that keeps every line and its level; safe to read while the flush thread logs. */
-final class CapturingLogger implements Logger
+/** A {@link Logger} that keeps every line and its level; safe to read while exporter threads log. */
+public final class CapturingLogger implements Logger
 {
     /** A logged line. */
-    record Line(Level level, String message)
+    public record Line(Level level, String message)
     {
     }
 
-    final List<Line> lines = new CopyOnWriteArrayList<>();
+    public final List<Line> lines = new CopyOnWriteArrayList<>();
 
     @Override
     public String getName()
