@@ -4,6 +4,7 @@ import io.ringmetrics.EngineConfig;
 import io.ringmetrics.MetricsEngine;
 import io.ringmetrics.limits.MetricsResourceConfig;
 import io.ringmetrics.registry.MetricType;
+import io.ringmetrics.ring.BackpressurePolicy;
 import io.ringmetrics.registry.SeriesRegistry;
 import io.ringmetrics.snapshot.MetaMetrics;
 import io.ringmetrics.store.HistogramSpec;
@@ -43,6 +44,9 @@ public final class StressEngines
     private static final class Shared
     {
         static final MetricsEngine ENGINE = MetricsEngine.start(EngineConfig.builder()
+            // BLOCK: the tests count every update, so none may be dropped for a full ring (the DROP default does
+            // drop under JCStress's publishing rate: the full run saw 'update lost' outcomes until this was set).
+            .backpressure(BackpressurePolicy.BLOCK)
             .maxIdlePark(Duration.ofMillis(1)) // back off: the actors need both CPUs more than the writer does
             .snapshotTimeout(Duration.ofSeconds(60))
             .limits(MetricsResourceConfig.builder()
