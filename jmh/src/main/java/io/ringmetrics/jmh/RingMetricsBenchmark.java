@@ -22,11 +22,14 @@ import io.ringmetrics.jmh.common.EngineAccounting;
 import io.ringmetrics.jmh.common.EngineCounts;
 import io.ringmetrics.jmh.common.NoopExporter;
 import io.ringmetrics.jmh.common.Observations;
+import io.ringmetrics.writer.WriterIdleStrategy;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -36,15 +39,15 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
-import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * ringmetrics: caller-side cost per operation, with the operation names of the peer benchmarks
  * ({@code io.ringmetrics.jmh.peers}), so {@code '\.counterIncrement$'} runs ringmetrics next to every peer.
  *
  * <p>One engine with the default configuration (4096-slot ring per caller thread, policy DROP, writer idle strategy
- * BACKOFF), a {@link NoopExporter}, and the series {@code method="GET", path="/api"} of {@code http_requests}
- * (counter), {@code queue_depth} (gauge) and {@code http_request_duration_seconds} (histogram, default buckets).
+ * BACKOFF; {@code -p idle=BUSY_SPIN} or {@code YIELD} changes the latter), a {@link NoopExporter}, and the series
+ * {@code method="GET", path="/api"} of {@code http_requests} (counter), {@code queue_depth} (gauge) and
+ * {@code http_request_duration_seconds} (histogram, default buckets).
  *
  * <ul>
  *   <li>{@code counterIncrement}, {@code gaugeSet}, {@code histogramObserve} (seconds),
@@ -56,13 +59,13 @@ import org.openjdk.jmh.infra.Blackhole;
  *       {@code setGauge(name, value, String...)}, which has no fixed-arity overload.</li>
  * </ul>
  *
- * <p><b>Free-running vs paced.</b> A free-running producer calls faster than one writer applies, so the ring fills
- * and most updates take the drop path ({@code tryNext()} fails, the drop is counted): that measures the drop path,
- * not the publish. Every benchmark therefore reports the engine's {@code applied} and {@code dropped} counts of each
- * iteration as secondary results ({@link EngineAccounting}, JMH aux counters), and prints the totals of each trial. The
- * {@code *Paced} variants spend {@link Pacing#paceTokens} of {@link Blackhole#consumeCPU(long)} before each
- * operation, slow enough that the writer keeps up ({@code dropped = 0}); their cost minus {@code pacingOnly} is the
- * publish cost on the no-drop path.
+ * <p><b>Free-running vs no-drop.</b> A free-running caller publishes faster than one writer applies, so its ring
+ * fills and most updates take the drop path ({@code tryNext()} fails, the drop is counted): that measures the drop
+ * path, not the publish. Every benchmark therefore reports the engine's {@code applied} and {@code dropped} counts of
+ * its measurement as secondary results ({@link EngineAccounting}, JMH aux counters), and prints the totals of each
+ * trial. The {@code *NoDrop} variants publish bursts of {@link #BURST} updates (fewer than the ring's 4096 slots)
+ * into a ring the writer has drained before each burst ({@link DrainedRing}, untimed): every update takes the
+ * publish path ({@code dropped = 0}), with the writer running, and their score is the cost of one publish.
  *
  * <p>With {@code -t 2} the two caller threads and the writer thread share the machine's cores; on a 2-core machine
  * that oversubscribes it (the writer needs a core of its own) and the drop counts show it.
@@ -76,6 +79,13 @@ import org.openjdk.jmh.infra.Blackhole;
 @Threads(1)
 public class RingMetricsBenchmark {
 
+    /** Updates per invocation of the {@code *NoDrop} benchmarks: a quarter of the default ring. */
+    public static final int BURST = 1024;
+
+    /** Writer idle strategy; the default is the engine's default. */
+    @Param({"BACKOFF"})
+    public WriterIdleStrategy idle;
+
     private MetricsEngine engine;
     private Metrics metrics;
     private Counter counter;
@@ -84,7 +94,7 @@ public class RingMetricsBenchmark {
 
     @Setup
     public void setup() {
-        engine = MetricsEngine.start(EngineConfig.DEFAULTS);
+        engine = MetricsEngine.start(EngineConfig.builder().idleStrategy(idle).build());
         metrics = new Metrics(engine, new NoopExporter(), MetricsErrorConfig.DEFAULTS);
         counter = engine.counter(COUNTER_NAME, METHOD, METHOD_VALUE, PATH, PATH_VALUE);
         gauge = engine.gauge(GAUGE_NAME, METHOD, METHOD_VALUE, PATH, PATH_VALUE);
@@ -138,51 +148,64 @@ public class RingMetricsBenchmark {
         metrics.setGauge(GAUGE_NAME, obs.nextGauge(), METHOD, METHOD_VALUE, PATH, PATH_VALUE);
     }
 
-    // ---------------------------------------------------------------------------------------------- paced
+    // -------------------------------------------------------------------------------------------- no drop
 
     @Benchmark
-    public void pacingOnly(Pacing pacing) {
-        Blackhole.consumeCPU(pacing.paceTokens);
+    @OperationsPerInvocation(BURST)
+    public void counterIncrementNoDrop(DrainedRing drained, EngineAccounting accounting) {
+        Counter c = counter;
+        for (int i = 0; i < BURST; i++) {
+            c.increment();
+        }
     }
 
     @Benchmark
-    public void counterIncrementPaced(Pacing pacing, EngineAccounting accounting) {
-        Blackhole.consumeCPU(pacing.paceTokens);
-        counter.increment();
+    @OperationsPerInvocation(BURST)
+    public void gaugeSetNoDrop(DrainedRing drained, Observations obs, EngineAccounting accounting) {
+        Gauge g = gauge;
+        for (int i = 0; i < BURST; i++) {
+            g.set(obs.nextGauge());
+        }
     }
 
     @Benchmark
-    public void gaugeSetPaced(Pacing pacing, Observations obs, EngineAccounting accounting) {
-        Blackhole.consumeCPU(pacing.paceTokens);
-        gauge.set(obs.nextGauge());
+    @OperationsPerInvocation(BURST)
+    public void histogramObserveNoDrop(DrainedRing drained, Observations obs, EngineAccounting accounting) {
+        Histogram h = histogram;
+        for (int i = 0; i < BURST; i++) {
+            h.observe(obs.nextSeconds());
+        }
     }
 
     @Benchmark
-    public void histogramObservePaced(Pacing pacing, Observations obs, EngineAccounting accounting) {
-        Blackhole.consumeCPU(pacing.paceTokens);
-        histogram.observe(obs.nextSeconds());
+    @OperationsPerInvocation(BURST)
+    public void counterIncrementByLabelsNoDrop(DrainedRing drained, EngineAccounting accounting) {
+        Metrics m = metrics;
+        for (int i = 0; i < BURST; i++) {
+            m.increment(COUNTER_NAME, METHOD, METHOD_VALUE, PATH, PATH_VALUE);
+        }
     }
 
     @Benchmark
-    public void counterIncrementByLabelsPaced(Pacing pacing, EngineAccounting accounting) {
-        Blackhole.consumeCPU(pacing.paceTokens);
-        metrics.increment(COUNTER_NAME, METHOD, METHOD_VALUE, PATH, PATH_VALUE);
+    @OperationsPerInvocation(BURST)
+    public void histogramObserveByLabelsNoDrop(DrainedRing drained, Observations obs, EngineAccounting accounting) {
+        Metrics m = metrics;
+        for (int i = 0; i < BURST; i++) {
+            m.observeHistogram(HISTOGRAM_NAME, obs.nextSeconds(), METHOD, METHOD_VALUE, PATH, PATH_VALUE);
+        }
     }
 
-    @Benchmark
-    public void histogramObserveByLabelsPaced(Pacing pacing, Observations obs, EngineAccounting accounting) {
-        Blackhole.consumeCPU(pacing.paceTokens);
-        metrics.observeHistogram(HISTOGRAM_NAME, obs.nextSeconds(), METHOD, METHOD_VALUE, PATH, PATH_VALUE);
-    }
-
-    /** Work spent before each operation of the {@code *Paced} benchmarks. */
-    @State(Scope.Benchmark)
-    public static class Pacing {
-        /**
-         * {@link Blackhole#consumeCPU(long)} tokens per operation. 100 tokens take ~140 ns on the 2-core
-         * development machine (see {@code pacingOnly}), i.e. one thread publishes ~7 M updates/s.
-         */
-        @Param({"100"})
-        public long paceTokens;
+    /**
+     * Before each invocation of a {@code *NoDrop} benchmark (untimed), waits until the writer has applied everything
+     * published so far ({@code engine.flush()}), so that the {@link #BURST} updates of the invocation enter a ring
+     * with free slots. {@code flush} allocates a request (~0.1 B per update of the burst), which {@code -prof gc}
+     * counts.
+     */
+    @State(Scope.Thread)
+    public static class DrainedRing {
+        @Setup(Level.Invocation)
+        public void drain(RingMetricsBenchmark benchmark) {
+            benchmark.engine.flush();
+        }
     }
 }

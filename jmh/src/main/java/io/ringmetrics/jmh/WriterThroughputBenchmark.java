@@ -18,6 +18,7 @@ import io.ringmetrics.jmh.common.EngineCounts;
 import io.ringmetrics.jmh.common.Observations;
 import io.ringmetrics.limits.MetricsResourceConfig;
 import io.ringmetrics.ring.BackpressurePolicy;
+import io.ringmetrics.writer.WriterIdleStrategy;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -76,6 +77,10 @@ public class WriterThroughputBenchmark {
         @Param({"1", "1000"})
         public int series;
 
+        /** Writer idle strategy (default: the engine's default, BACKOFF); e.g. {@code -p idle=BUSY_SPIN}. */
+        @Param({"BACKOFF"})
+        public WriterIdleStrategy idle;
+
         MetricsEngine engine;
         Counter[] counters;
         Histogram[] histograms;
@@ -85,6 +90,7 @@ public class WriterThroughputBenchmark {
         @Setup
         public void setup() {
             engine = MetricsEngine.start(config().toBuilder()
+                    .idleStrategy(idle)
                     .limits(MetricsResourceConfig.builder().maxLabelCombinations(Math.max(2 * series, 10_000)).build())
                     .build());
             counters = new Counter[series];
@@ -116,7 +122,7 @@ public class WriterThroughputBenchmark {
         }
     }
 
-    /** The default engine: 4096-slot ring, policy DROP, BACKOFF writer. */
+    /** The default engine: 4096-slot ring, policy DROP (writer idle strategy from {@code idle}). */
     @State(Scope.Benchmark)
     public static class DefaultEngine extends EngineState {
         @Override
