@@ -7,7 +7,7 @@
 #   jmh/run-suite.sh quick -jvmArgsAppend -XX:+UseParallelGC   # extra options go to every JMH run
 #
 # Output: machine.txt (date, cores, CPU, JDK, load average before/after), jmh-t1.{txt,json} (every benchmark,
-# 1 caller thread, -prof gc), jmh-t2.{txt,json} (the operation benchmarks with 2 caller threads),
+# 1 caller thread, -prof gc, and :·other.cores = cores other processes kept busy), jmh-t2.{txt,json} (the operation benchmarks with 2 caller threads),
 # memory-peers.txt, memory-ringmetrics.txt, summary.md (tables made by summarize.py from the JSON files).
 #
 # The writer thread needs a core of its own: run on an otherwise idle machine (the script prints the load average
@@ -20,6 +20,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jar=$root/jmh/target/benchmarks.jar
 java=${JAVA:-java}
 add_exports=(--add-exports java.base/jdk.internal.misc=ALL-UNNAMED)
+# Reports, per iteration, the cores other processes kept busy (:·other.cores): evidence of a quiet machine or not.
+other_load=io.ringmetrics.jmh.common.OtherLoadProfiler
 
 case $mode in
   quick) jmh_opts=(-f 1 -wi 2 -w 500ms -i 3 -r 500ms); memory_rounds=2 ;;
@@ -56,13 +58,13 @@ fi
 started=$(date +%s)
 
 # 1. Every benchmark of the jar (ringmetrics, peers, scrape, StatsD, writer, in-workload), 1 caller thread.
-"$java" "${add_exports[@]}" -jar "$jar" "${jmh_opts[@]}" -t 1 -prof gc \
+"$java" "${add_exports[@]}" -jar "$jar" "${jmh_opts[@]}" -t 1 -prof gc -prof "$other_load" \
     -rf json -rff "$out/jmh-t1.json" "$@" 2>&1 | tee "$out/jmh-t1.txt"
 
 # 2. The operation benchmarks again with 2 caller threads (on 2 cores this oversubscribes: 2 callers + the writer).
-"$java" "${add_exports[@]}" -jar "$jar" "${jmh_opts[@]}" -t 2 -prof gc \
+"$java" "${add_exports[@]}" -jar "$jar" "${jmh_opts[@]}" -t 2 -prof gc -prof "$other_load" \
     -rf json -rff "$out/jmh-t2.json" "$@" \
-    '(RingMetricsBenchmark|peers\.[A-Za-z]+Benchmark)\.(counterIncrement|gaugeSet|histogramObserve|counterIncrementByLabels|histogramObserveByLabels|counterIncrementPaced|histogramObservePaced|pacingOnly)$' \
+    '(RingMetricsBenchmark|peers\.[A-Za-z]+Benchmark)\.(counterIncrement|gaugeSet|histogramObserve|counterIncrementByLabels|histogramObserveByLabels|counterIncrementNoDrop|histogramObserveNoDrop)$' \
     2>&1 | tee "$out/jmh-t2.txt"
 
 # 3. Memory per series, same heap for both harnesses.

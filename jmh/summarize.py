@@ -63,6 +63,16 @@ def drop_note(r):
     return "%.1f %% dropped (applied %s, dropped %s)" % (pct, fmt(applied), fmt(dropped))
 
 
+def other(r):
+    """Cores other processes kept busy during the measurement (OtherLoadProfiler), or None."""
+    return secondary(r, "\u00b7other.cores")
+
+
+def busy_note(r):
+    o = other(r)
+    return "" if o is None or o < 0.1 else " [busy machine: %.1f other cores]" % o
+
+
 def index(results):
     return {(key(r)[0], key(r)[1], params(r)): r for r in results}
 
@@ -70,32 +80,26 @@ def index(results):
 def ops_table(results, threads):
     idx = index(results)
     out = []
-    rm = lambda m, p="": idx.get(("RingMetricsBenchmark", m, p))
-    pace = [p for (c, m, p) in idx if c == "RingMetricsBenchmark" and m == "pacingOnly"]
-    pace = pace[0] if pace else ""
-    base = rm("pacingOnly", pace)
+    rm = lambda m: next((r for (c, mm, p), r in idx.items() if c == "RingMetricsBenchmark" and mm == m), None)
     out.append("#### %d caller thread%s\n" % (threads, "" if threads == 1 else "s (2 callers + writer on 2 cores: oversubscribed)"))
-    header = ["operation", "ringmetrics no-drop: paced - pacingOnly", "ringmetrics free-running"] + [n for _, n in PEERS]
+    header = ["operation", "ringmetrics no-drop (`<op>NoDrop`)", "ringmetrics free-running (`<op>`)"] + [n for _, n in PEERS]
     out.append("| " + " | ".join(header) + " |")
     out.append("|" + "---|" * len(header))
     for op in OPS:
         row = [op]
-        paced = rm(op + "Paced", pace)
+        nodrop_r = rm(op + "NoDrop")
         nodrop = None
-        if paced and base:
-            ps, pe, _ = score(paced)
-            bs, be, _ = score(base)
-            nodrop = ps - bs
-            row.append("%s ± %s ns (%s; %s B/op)" % (fmt(nodrop), fmt(math.sqrt(pe ** 2 + be ** 2)),
-                                                   drop_note(paced).split(" (")[0] or "?",
-                                                   fmt(secondary(paced, "gc.alloc.rate.norm"), 2)))
+        if nodrop_r:
+            nodrop, e, _ = score(nodrop_r)
+            row.append("%s ± %s ns, %s B/op, %s%s" % (fmt(nodrop), fmt(e), fmt(secondary(nodrop_r, "gc.alloc.rate.norm"), 2),
+                                                      drop_note(nodrop_r).split(" (")[0], busy_note(nodrop_r)))
         else:
             row.append("-")
         free = rm(op)
         if free:
             s, e, _ = score(free)
-            row.append("%s ± %s ns, %s B/op, %s" % (fmt(s), fmt(e), fmt(secondary(free, "gc.alloc.rate.norm"), 2),
-                                                    drop_note(free).split(" (")[0]))
+            row.append("%s ± %s ns, %s B/op, %s%s" % (fmt(s), fmt(e), fmt(secondary(free, "gc.alloc.rate.norm"), 2),
+                                                      drop_note(free).split(" (")[0], busy_note(free)))
         else:
             row.append("-")
         for cls, _ in PEERS:
@@ -105,23 +109,23 @@ def ops_table(results, threads):
                 continue
             s, e, _ = score(r)
             ratio = " (%.1fx)" % (s / nodrop) if nodrop and nodrop > 0 else ""
-            row.append("%s ± %s ns, %s B%s" % (fmt(s), fmt(e), fmt(secondary(r, "gc.alloc.rate.norm"), 0), ratio))
+            row.append("%s ± %s ns, %s B%s%s" % (fmt(s), fmt(e), fmt(secondary(r, "gc.alloc.rate.norm"), 0), ratio,
+                                                busy_note(r)))
         out.append("| " + " | ".join(row) + " |")
-    if base:
-        s, e, _ = score(base)
-        out.append("\npacingOnly (%s): %s ± %s ns/op. Ratios (Nx) = peer / ringmetrics no-drop.\n" % (pace, fmt(s), fmt(e)))
+    out.append("\n(Nx) = peer ns/op / ringmetrics no-drop ns/op. B/op of `*NoDrop` includes ~0.1-0.2 B of the untimed"
+               " `engine.flush()` between bursts.\n")
     return "\n".join(out)
 
 
 def flat_table(results, title):
-    out = ["### " + title, "", "| benchmark | params | threads | score | ± | unit | B/op | engine accounting (measurement) |",
-           "|---|---|---:|---:|---:|---|---:|---|"]
+    out = ["### " + title, "", "| benchmark | params | threads | score | ± | unit | B/op | other cores | engine accounting (measurement) |",
+           "|---|---|---:|---:|---:|---|---:|---:|---|"]
     for r in sorted(results, key=lambda r: (r["benchmark"], params(r))):
         cls, m = key(r)
         s, e, u = score(r)
-        out.append("| %s.%s | %s | %d | %s | %s | %s | %s | %s |" % (
+        out.append("| %s.%s | %s | %d | %s | %s | %s | %s | %s | %s |" % (
             cls, m, params(r), r["threads"], fmt(s, 2), fmt(e, 2), u,
-            fmt(secondary(r, "gc.alloc.rate.norm"), 2), drop_note(r)))
+            fmt(secondary(r, "gc.alloc.rate.norm"), 2), fmt(other(r), 2), drop_note(r)))
     return "\n".join(out)
 
 
