@@ -142,6 +142,26 @@ class LifecycleTest
     }
 
     @Test
+    void registrationRightAfterRemovalWaitsForTheSlotInsteadOfRefusing()
+    {
+        final EngineConfig config = EngineConfig.builder()
+            .limits(io.ringmetrics.limits.MetricsResourceConfig.builder().maxMetrics(2).maxLabelCombinations(2).build())
+            .build();
+        try (MetricsEngine engine = MetricsEngine.start(config))
+        {
+            for (int cycle = 0; cycle < 2_000; cycle++)
+            {
+                final Counter counter = engine.counter("churn_total");
+                assertTrue(!counter.series().isOverflow(), "cycle " + cycle + " got the overflow series");
+                counter.increment();
+                engine.remove("churn_total", MetricType.COUNTER);
+            }
+            engine.counter("other_total").increment();
+            assertEquals(1, engine.snapshot().counter("other_total"), "slots are not leaked");
+        }
+    }
+
+    @Test
     void removalCanBeRefused()
     {
         try (MetricsEngine engine = MetricsEngine.start())

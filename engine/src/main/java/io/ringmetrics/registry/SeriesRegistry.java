@@ -35,6 +35,8 @@ public final class SeriesRegistry
     public static final String OVERFLOW_LABEL = "overflow";
 
     private static final String[] OVERFLOW_NAMES = { OVERFLOW_LABEL };
+    /** Longest wait for a removed series' slot to come back from the writer at registration: 1 s. */
+    private static final long SLOT_WAIT_NANOS = 1_000_000_000L;
     private static final String[] OVERFLOW_VALUES = { "true" };
 
     private final MetricsResourceConfig config;
@@ -131,20 +133,28 @@ public final class SeriesRegistry
                     return overflowSeries(family);
                 }
                 final int id = slots.allocate();
-                if (id < 0)
+                if (id >= 0)
                 {
-                    budget.releaseSeries();
+                    final String[] values = new String[labelNames.length];
+                    for (int i = 0; i < labelNames.length; i++)
+                    {
+                        values[i] = LabelIndex.valueOf(labelNames[i], pairs);
+                    }
+                    series = new SeriesDescriptor(id, family, family.labelNamesNoCopy(), values, false);
+                    bySlot.setRelease(SeriesId.slot(id), series);
+                    family.index.insert(series);
+                    return series;
+                }
+                budget.releaseSeries();
+            }
+            // Every slot is taken, but slots of removed series may still be on their way back from the writer:
+            // wait for one outside the family lock (bounded), then try again.
+            if (!awaitSlotFromRemoval())
+            {
+                synchronized (family)
+                {
                     return overflowSeries(family);
                 }
-                final String[] values = new String[labelNames.length];
-                for (int i = 0; i < labelNames.length; i++)
-                {
-                    values[i] = LabelIndex.valueOf(labelNames[i], pairs);
-                }
-                series = new SeriesDescriptor(id, family, family.labelNamesNoCopy(), values, false);
-                bySlot.setRelease(SeriesId.slot(id), series);
-                family.index.insert(series);
-                return series;
             }
         }
     }
@@ -190,6 +200,23 @@ public final class SeriesRegistry
                 "' is already registered with " + family.histogramSpec() + ", cannot register it with " + spec);
         }
         return family;
+    }
+
+    /**
+     * Waits, bounded and holding no lock, for a slot given up by a removal to come back from the writer; the slot
+     * is put back in the free queue for the caller's retry.
+     *
+     * @return {@code true} if a slot is free now.
+     */
+    private boolean awaitSlotFromRemoval()
+    {
+        final int id = slots.allocate(SLOT_WAIT_NANOS);
+        if (id < 0)
+        {
+            return false;
+        }
+        slots.release(id); // put it back; the retry takes it (or another free one) under the family lock
+        return true;
     }
 
     private SeriesDescriptor overflowSeries(final MetricFamily family)
@@ -295,6 +322,7 @@ public final class SeriesRegistry
             for (final SeriesDescriptor series : removed)
             {
                 bySlot.setRelease(series.slot(), null);
+                slots.releasing(); // the caller hands the slot to the writer, which gives it back when cleared
             }
         }
         budget.releaseMetric();

@@ -17,6 +17,7 @@ public final class SlotAllocator
     private final int capacity;
     private final AtomicInteger highWater = new AtomicInteger();
     private final ConcurrentLinkedQueue<Integer> freed = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger releasing = new AtomicInteger();
 
     /**
      * @param capacity number of slots, at most {@code 2^24}.
@@ -54,6 +55,15 @@ public final class SlotAllocator
     }
 
     /**
+     * Announces that a slot was given up (metric removed) and will come back through {@link #release(int)} once the
+     * writer has cleared it. Any thread.
+     */
+    public void releasing()
+    {
+        releasing.incrementAndGet();
+    }
+
+    /**
      * Returns a cleared slot for reuse. Writer thread.
      *
      * @param nextId the slot with the generation its next series must carry.
@@ -61,6 +71,33 @@ public final class SlotAllocator
     public void release(final int nextId)
     {
         freed.offer(nextId);
+    }
+
+    /**
+     * Marks one announced slot as returned (after {@link #release(int)}) or abandoned. Writer thread.
+     */
+    public void released()
+    {
+        releasing.decrementAndGet();
+    }
+
+    /**
+     * Like {@link #allocate()}, but when every slot is in use while some are still on their way back from the
+     * writer, waits for one, at most {@code timeoutNanos}. Registration only, never the update path.
+     *
+     * @param timeoutNanos longest wait.
+     * @return a series id, or {@code -1} when no slot is free nor coming back in time.
+     */
+    public int allocate(final long timeoutNanos)
+    {
+        int id = allocate();
+        final long deadline = System.nanoTime() + timeoutNanos;
+        while (id < 0 && releasing.get() > 0 && System.nanoTime() - deadline < 0)
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000L);
+            id = allocate();
+        }
+        return id;
     }
 
     /**

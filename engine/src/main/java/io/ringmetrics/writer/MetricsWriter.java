@@ -161,6 +161,10 @@ public final class MetricsWriter implements Runnable
         if (slot >= liveGeneration.length || liveGeneration[slot] != SeriesId.generation(id))
         {
             dropped[DropReason.STALE_SERIES.ordinal()][kind]++;
+            if (op == UpdateOp.FREE_SERIES)
+            {
+                registry.slots().released(); // announced by the removal; nothing left to give back
+            }
             return;
         }
         switch (op)
@@ -230,6 +234,7 @@ public final class MetricsWriter implements Runnable
 
             case UpdateOp.FREE_SERIES:
                 freeSlot(slot);
+                registry.slots().released();
                 break;
 
             default:

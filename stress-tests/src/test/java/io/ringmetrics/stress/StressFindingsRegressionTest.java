@@ -10,7 +10,6 @@ import io.ringmetrics.error.MetricsException;
 import io.ringmetrics.exporter.prometheus.PrometheusExporter;
 import io.ringmetrics.registry.MetricType;
 import io.ringmetrics.writer.WriterIdleStrategy;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.Socket;
@@ -33,11 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Minimal reproductions of the bugs the stress tests found. Fixed ones (66cb54b, 73bb26d) stay as regression tests.
- * Open ones are tagged {@code known-bug} and marked OPEN: they fail until the engine is fixed, so the default build
- * excludes that tag; run them with {@code mvn -pl stress-tests -am test -Dtest=StressFindingsRegressionTest
- * -Dgroups=known-bug -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false}. When one is fixed, remove its
- * tag (and the matching exclusion in {@link HostileInputPropertiesTest}).
+ * Minimal reproductions of the bugs the stress tests found, all fixed, kept as regression tests. A new finding that
+ * is not fixed yet is tagged {@code known-bug} (excluded from the default build; run it with
+ * {@code -Dgroups=known-bug -DexcludedGroups=none}).
  */
 class StressFindingsRegressionTest
 {
@@ -180,7 +177,8 @@ class StressFindingsRegressionTest
     }
 
     /**
-     * OPEN. Removing a metric and registering it again in a loop is refused with
+     * FIXED (registration waits, bounded and outside any lock, for slots still on their way back from the writer).
+     * Removing a metric and registering it again in a loop was refused with
      * {@code ResourceLimitException(label_combination_limit_exceeded, "no slot left for the overflow series")}
      * although neither limit is reached: {@code remove()} gives the series budget back at once, but the slot only
      * when the writer applies the {@code FREE_SERIES} control op. The slot allocator's slack
@@ -191,7 +189,6 @@ class StressFindingsRegressionTest
      * releases before refusing).
      */
     @Test
-    @Tag("known-bug")
     void registrationRightAfterRemovalIsNotRefusedBelowTheLimits()
     {
         final EngineConfig config = EngineConfig.builder()
@@ -210,7 +207,8 @@ class StressFindingsRegressionTest
     }
 
     /**
-     * OPEN. Two HTTP clients that send a partial request (request line and one header, no blank line) and then
+     * FIXED (connection threads grow to 32, renders are bounded separately, and a request not received within 10 s
+     * is cut). Two HTTP clients that send a partial request (request line and one header, no blank line) and then
      * stall make {@code /metrics} unavailable until they disconnect: the JDK {@code com.sun.net.httpserver} reads
      * the request headers on an executor thread, with no time limit by default
      * ({@code sun.net.httpserver.maxReqTime} is -1), and {@code PrometheusExporter.start} gives it a pool of
@@ -219,7 +217,6 @@ class StressFindingsRegressionTest
      * still answers within a few seconds.
      */
     @Test
-    @Tag("known-bug")
     void stalledPartialRequestsDoNotBlockScrapes() throws Exception
     {
         try (MetricsEngine engine = MetricsEngine.start())

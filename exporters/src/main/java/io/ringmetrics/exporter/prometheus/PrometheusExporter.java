@@ -24,7 +24,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -59,9 +60,14 @@ import java.util.zip.GZIPOutputStream;
  * explicitly to be scraped from other hosts, e.g. in a container); port {@code METRICS_HTTP_PORT}, default 8081,
  * {@code 0} for an ephemeral port (see {@link #port()}).
  * <p>
- * <b>Threading and bounds.</b> Requests run on a fixed pool of {@link Builder#threads(int)} daemon threads (default
- * 2) with a bounded queue; when both are full the server's dispatcher thread waits for room, so excess connections
- * wait in the socket backlog instead of piling up in memory. A scrape runs only on these threads, never on caller
+ * <b>Threading and bounds.</b> Connections are served by a pool of daemon threads that grows from
+ * {@link Builder#threads(int)} (default 2) to {@link #MAX_CONNECTION_THREADS}, because the JDK server reads request
+ * headers on these threads: a client that connects and stalls must not hold the only ones. At most
+ * {@code threads} scrapes render at once (the others wait up to the snapshot timeout, then get 503), so memory stays
+ * bounded. When every thread is busy the server's dispatcher waits for one, and further connections wait in the
+ * socket backlog. A request that is not fully received within 10 s, or a response not taken within 60 s, is cut
+ * (the JDK's {@code sun.net.httpserver.maxReqTime} / {@code maxRspTime}, set here unless the application set them
+ * before any JDK HTTP server was created). A scrape runs only on these threads, never on caller
  * threads or the engine's writer, and waits for a snapshot at most the engine's snapshot timeout. The response
  * buffer of the previous scrape is reused (one is retained, see {@link SinkPool}).
  */
@@ -78,7 +84,22 @@ public final class PrometheusExporter implements MetricsExporter
     /** Path of the health check. */
     public static final String HEALTH_PATH = "/health";
 
-    private static final int QUEUE_CAPACITY = 16;
+    /** Upper bound of the connection threads. */
+    public static final int MAX_CONNECTION_THREADS = 32;
+
+    static
+    {
+        // Read once by the JDK's HTTP server implementation when its first server is created.
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null)
+        {
+            System.setProperty("sun.net.httpserver.maxReqTime", "10");
+        }
+        if (System.getProperty("sun.net.httpserver.maxRspTime") == null)
+        {
+            System.setProperty("sun.net.httpserver.maxRspTime", "60");
+        }
+    }
+
     private static final byte[] OK = "OK".getBytes(StandardCharsets.US_ASCII);
     private static final String TEXT_PLAIN = "text/plain; charset=utf-8";
 
@@ -88,6 +109,8 @@ public final class PrometheusExporter implements MetricsExporter
     private final boolean percentiles;
     private final boolean fastPath;
     private final int threads;
+    private Semaphore renders;
+    private long snapshotTimeoutNanos;
     private final MetricsErrorConfig errors;
     private final Logger errorLogger;
     private final ExpositionFormats formats;
@@ -145,8 +168,10 @@ public final class PrometheusExporter implements MetricsExporter
         collector = RingMetricsCollector.builder(engine)
             .namespace(namespace).percentiles(percentiles).exporterName(NAME).errorHandler(errorHandler).build();
         final AtomicInteger threadIndex = new AtomicInteger();
-        executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(QUEUE_CAPACITY),
+        renders = new Semaphore(threads);
+        snapshotTimeoutNanos = engine.config().snapshotTimeout().toNanos();
+        executor = new ThreadPoolExecutor(threads, Math.max(threads, MAX_CONNECTION_THREADS), 60, TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
             r ->
             {
                 final Thread t = new Thread(r, "ringmetrics-prometheus-http-" + threadIndex.incrementAndGet());
@@ -275,6 +300,32 @@ public final class PrometheusExporter implements MetricsExporter
     }
 
     private void scrape(final HttpExchange exchange, final boolean head) throws IOException
+    {
+        boolean acquired = false;
+        try
+        {
+            acquired = renders.tryAcquire(snapshotTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        if (!acquired)
+        {
+            respond(exchange, 503, head, "Service Unavailable: too many scrapes at once\n");
+            return;
+        }
+        try
+        {
+            renderAndSend(exchange, head);
+        }
+        finally
+        {
+            renders.release();
+        }
+    }
+
+    private void renderAndSend(final HttpExchange exchange, final boolean head) throws IOException
     {
         final String accept = joinedHeader(exchange, "Accept");
         final EscapingScheme escaping = EscapingScheme.fromAcceptHeader(accept);
