@@ -144,6 +144,15 @@ def main():
         print(ops_table(t2, 2) + "\n")
 
     idx = index(t1)
+    writer = [r for r in t1 if key(r)[0] == "WriterThroughputBenchmark"]
+    if writer:
+        print("## Writer throughput (1 caller thread)\n")
+        print("| benchmark | params | M updates/s | ± | dropped | other cores |\n|---|---|---:|---:|---|---:|")
+        for r in sorted(writer, key=lambda r: (key(r)[1], params(r))):
+            s_, e_, _ = score(r)
+            print("| %s | %s | %.1f | %.1f | %s | %s |" % (key(r)[1], params(r), s_ / 1e6, e_ / 1e6 if not math.isnan(e_) else float("nan"),
+                                                   drop_note(r) or "-", fmt(other(r), 2)))
+        print()
     # In-workload: added ns over bareWork.
     work = [r for r in t1 if key(r)[0] == "InWorkloadBenchmark"]
     if work:

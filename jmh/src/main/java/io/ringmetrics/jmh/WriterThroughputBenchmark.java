@@ -6,6 +6,9 @@ import static io.ringmetrics.jmh.common.Labels.METHOD;
 import static io.ringmetrics.jmh.common.Labels.METHOD_VALUE;
 import static io.ringmetrics.jmh.common.Labels.PATH;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.concurrent.TimeUnit;
 
 import io.ringmetrics.Counter;
@@ -17,13 +20,23 @@ import io.ringmetrics.jmh.common.EngineAccounting;
 import io.ringmetrics.jmh.common.EngineCounts;
 import io.ringmetrics.jmh.common.Observations;
 import io.ringmetrics.limits.MetricsResourceConfig;
+import io.ringmetrics.registry.MetricType;
+import io.ringmetrics.registry.SeriesRegistry;
 import io.ringmetrics.ring.BackpressurePolicy;
+import io.ringmetrics.ring.RingDirectory;
+import io.ringmetrics.ring.UpdateOp;
+import io.ringmetrics.snapshot.MetaMetrics;
+import io.ringmetrics.store.HistogramSpec;
+import io.ringmetrics.store.SlotAllocator;
+import io.ringmetrics.store.ValueStore;
+import io.ringmetrics.writer.MetricsWriter;
 import io.ringmetrics.writer.WriterIdleStrategy;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -33,6 +46,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
@@ -53,6 +67,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *       A caller that falls behind its schedule (descheduled by the OS) catches up with bursts of at most
  *       {@link Pacer#MAX_BURST} updates, then skips the rest, as a real service would not generate the missed
  *       work later either.</li>
+ *   <li>{@code writerOnlyCounters}, {@code writerOnlyHistograms}: the writer's apply loop alone, no second thread
+ *       ({@link WriterOnly}): the upper bound of the writer code.</li>
  *   <li>{@code series}: updates go round-robin to this many series (1: one hot series; 1000: the writer's working
  *       set no longer fits in L1).</li>
  * </ul>
@@ -67,6 +83,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @Fork(value = 2, jvmArgsAppend = {BenchmarkJvm.ADD_EXPORTS_JDK_INTERNAL_MISC, BenchmarkJvm.XMS, BenchmarkJvm.XMX})
 @Threads(1)
 public class WriterThroughputBenchmark {
+
+    /** Updates applied per invocation of the {@code writerOnly*} benchmarks: one default ring. */
+    public static final int WRITER_ONLY_BATCH = 4096;
 
     /** Ring size of the sustained benchmarks: deep enough that the writer never runs dry while the caller waits. */
     public static final int SUSTAINED_RING_SIZE = 1 << 16;
@@ -175,6 +194,99 @@ public class WriterThroughputBenchmark {
             }
             nextX1000 = next;
         }
+    }
+
+    /**
+     * The writer's apply loop alone, on the benchmark thread: {@link #WRITER_ONLY_BATCH} updates are published into a
+     * ring beforehand (untimed, {@code Level.Invocation}), then one timed call of the writer's private
+     * {@code drainAll()} applies them. No second thread, so no cache line moves between cores: this is the upper
+     * bound of what the writer code can apply per second, against which the {@code sustained*} figures (one caller
+     * on another core) show the cost of the hand-over. Uses engine internals ({@code MetricsWriter},
+     * {@code RingDirectory}, {@code SeriesRegistry}) and a method handle on {@code MetricsWriter.drainAll()}.
+     */
+    @State(Scope.Thread)
+    public static class WriterOnly {
+        @Param({"1", "1000"})
+        public int series;
+
+        private MetricsWriter writer;
+        private MethodHandle drainAll;
+        private RingDirectory rings;
+        private int[] counterIds;
+        private int[] histogramIds;
+
+        @Setup
+        public void setup() throws ReflectiveOperationException {
+            MetricsResourceConfig limits = MetricsResourceConfig.builder()
+                    .maxLabelCombinations(Math.max(2 * series, 10_000)).build();
+            int capacity = SeriesRegistry.slotCapacity(limits);
+            SeriesRegistry registry = new SeriesRegistry(limits, new SlotAllocator(capacity),
+                    MetaMetrics.RESERVED_NAMES, HistogramSpec.DEFAULT_SECONDS);
+            counterIds = new int[series];
+            histogramIds = new int[series];
+            for (int i = 0; i < series; i++) {
+                String[] labels = {METHOD, METHOD_VALUE, PATH, "/api/v1/resource/" + i};
+                counterIds[i] = registry.register(MetricType.COUNTER, COUNTER_NAME, null, null, labels).id();
+                histogramIds[i] = registry.register(MetricType.HISTOGRAM, HISTOGRAM_NAME, null, null, labels).id();
+            }
+            rings = new RingDirectory(WRITER_ONLY_BATCH, 0, BackpressurePolicy.DROP);
+            writer = new MetricsWriter(registry, rings, new ValueStore(capacity), new BusySpinIdleStrategy(), 0);
+            drainAll = MethodHandles.privateLookupIn(MetricsWriter.class, MethodHandles.lookup())
+                    .findVirtual(MetricsWriter.class, "drainAll", MethodType.methodType(int.class));
+        }
+
+        /** Publishes one batch (untimed). */
+        void publish(boolean histograms, Observations obs) {
+            int[] ids = histograms ? histogramIds : counterIds;
+            int next = 0;
+            for (int i = 0; i < WRITER_ONLY_BATCH; i++) {
+                boolean published = histograms
+                        ? rings.publish(ids[next], UpdateOp.HISTOGRAM_OBSERVE, Double.doubleToRawLongBits(obs.nextSeconds()))
+                        : rings.publish(ids[next], UpdateOp.COUNTER_ADD, 1L);
+                if (!published) {
+                    throw new IllegalStateException("ring full: the previous batch was not applied");
+                }
+                next = next + 1 == ids.length ? 0 : next + 1;
+            }
+        }
+
+        int drain() throws Throwable {
+            int applied = (int) drainAll.invokeExact(writer);
+            if (applied != WRITER_ONLY_BATCH) {
+                throw new IllegalStateException("applied " + applied + " of " + WRITER_ONLY_BATCH);
+            }
+            return applied;
+        }
+    }
+
+    /** {@link WriterOnly} with counter updates. */
+    @State(Scope.Thread)
+    public static class WriterOnlyCounters extends WriterOnly {
+        @Setup(Level.Invocation)
+        public void fill(Observations obs) {
+            publish(false, obs);
+        }
+    }
+
+    /** {@link WriterOnly} with histogram observations. */
+    @State(Scope.Thread)
+    public static class WriterOnlyHistograms extends WriterOnly {
+        @Setup(Level.Invocation)
+        public void fill(Observations obs) {
+            publish(true, obs);
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(WRITER_ONLY_BATCH)
+    public int writerOnlyCounters(WriterOnlyCounters state) throws Throwable {
+        return state.drain();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(WRITER_ONLY_BATCH)
+    public int writerOnlyHistograms(WriterOnlyHistograms state) throws Throwable {
+        return state.drain();
     }
 
     @Benchmark
