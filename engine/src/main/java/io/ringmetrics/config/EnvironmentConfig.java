@@ -198,7 +198,26 @@ public final class EnvironmentConfig
 
     private void problem(final String name, final String value, final String allowed)
     {
-        problems.add(name + "='" + value + "' is invalid; allowed: " + allowed);
+        problems.add(name + "='" + printable(value) + "' is invalid; allowed: " + allowed);
+    }
+
+    /** The value as it can be shown in one log line: control characters escaped, at most 64 characters. */
+    private static String printable(final String value)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < value.length() && sb.length() < 64; i++)
+        {
+            final char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0))
+            {
+                sb.append(String.format("\\u%04x", (int)c));
+            }
+            else
+            {
+                sb.append(c);
+            }
+        }
+        return sb.length() < value.length() && value.length() > 64 ? sb + "..." : sb.toString();
     }
 
     private long number(final String name, final long defaultValue, final long min, final long max)
