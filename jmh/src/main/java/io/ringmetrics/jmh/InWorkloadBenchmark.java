@@ -56,7 +56,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * <p>A unit of work ({@link Work}) is {@code workTokens} of {@link Blackhole#consumeCPU(long)} plus
  * {@link Work#READS} independent reads at pseudo-random positions of a 1 MiB per-thread table (an allocation-free
  * computation that also evicts part of L1/L2, as real request handling does, so a metric's own state is not always
- * hot in cache). With the default 200 tokens a unit takes ~1 µs on the 2-core development machine, i.e. one
+ * hot in cache). With the default 450 tokens a unit takes ~1 µs on the 2-core development machine, i.e. one
  * thread makes ~1 M observations/s, which one writer keeps up with (the ringmetrics rows report {@code :dropped}).
  *
  * <ul>
@@ -89,7 +89,7 @@ public class InWorkloadBenchmark {
         public static final int READS = 32;
         private static final int TABLE_LONGS = 1 << 17; // 1 MiB
 
-        @Param({"200"})
+        @Param({"450"})
         public long workTokens;
 
         private final long[] table = new long[TABLE_LONGS];
