@@ -141,12 +141,18 @@ public class WriterThroughputBenchmark {
         }
     }
 
-    /** The default engine: 4096-slot ring, policy DROP (writer idle strategy from {@code idle}). */
+    /**
+     * The default engine: 4096-slot ring, policy DROP, BACKOFF writer ({@code -p ringSize=...} and
+     * {@code -p idle=...} change ring size and idle strategy for experiments).
+     */
     @State(Scope.Benchmark)
     public static class DefaultEngine extends EngineState {
+        @Param({"4096"})
+        public int ringSize;
+
         @Override
         EngineConfig config() {
-            return EngineConfig.DEFAULTS;
+            return EngineConfig.DEFAULTS.toBuilder().ringSize(ringSize).build();
         }
     }
 
