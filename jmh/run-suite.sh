@@ -3,11 +3,12 @@
 # the same fork JVM flags, then both memory harnesses, and writes everything under jmh/target/suite/<mode>-<time>/.
 #
 #   jmh/run-suite.sh quick            # < 10 min on 2 cores: 1 fork, 2 x 0.5 s warm-up, 3 x 0.5 s measurement
-#   jmh/run-suite.sh full             # ~40 min on 2 cores: 2 forks, 3 x 1 s warm-up, 5 x 1 s measurement
-#   jmh/run-suite.sh quick -jvmArgsAppend -XX:+UseParallelGC   # extra options go to every JMH run
+#   jmh/run-suite.sh full             # ~45 min on 2 cores: 2 forks, 3 x 1 s warm-up, 5 x 1 s measurement
+#   jmh/run-suite.sh quick -jvmArgsPrepend -XX:+UseParallelGC  # extra options go to every JMH run
 #
 # Output: machine.txt (date, cores, CPU, JDK, load average before/after), jmh-t1.{txt,json} (every benchmark,
-# 1 caller thread, -prof gc, and :·other.cores = cores other processes kept busy), jmh-t2.{txt,json} (the operation benchmarks with 2 caller threads),
+# 1 caller thread, -prof gc, and :·other.cores = cores other processes kept busy), jmh-t2.{txt,json} (the
+# operation benchmarks with 2 caller threads),
 # memory-peers.txt, memory-ringmetrics.txt, summary.md (tables made by summarize.py from the JSON files).
 #
 # The writer thread needs a core of its own: run on an otherwise idle machine (the script prints the load average
