@@ -124,12 +124,42 @@ public final class Metrics implements AutoCloseable
      */
     public void incrementBy(final String name, final long amount, final String... labelPairs)
     {
+        add(name, amount, labelPairs);
+    }
+
+    /**
+     * @param name   metric name.
+     * @param amount amount, at least 0.
+     * @param k1     label name.
+     * @param v1     label value.
+     */
+    public void incrementBy(final String name, final long amount, final String k1, final String v1)
+    {
+        add(name, amount, pairs(k1, v1));
+    }
+
+    /**
+     * @param name   metric name.
+     * @param amount amount, at least 0.
+     * @param k1     label name.
+     * @param v1     label value.
+     * @param k2     label name.
+     * @param v2     label value.
+     */
+    public void incrementBy(
+        final String name, final long amount, final String k1, final String v1, final String k2, final String v2)
+    {
+        add(name, amount, pairs(k1, v1, k2, v2));
+    }
+
+    private void add(final String name, final long amount, final String[] pairs)
+    {
         if (amount < 0)
         {
             invalidValue("increment_by", name, "counter increment must be >= 0, was " + amount);
             return;
         }
-        update(MetricType.COUNTER, "increment_by", name, labelPairs, UpdateOp.COUNTER_ADD, amount);
+        update(MetricType.COUNTER, "increment_by", name, pairs, UpdateOp.COUNTER_ADD, amount);
     }
 
     // ------------------------------------------------------------------------------------------------------ gauges
@@ -143,9 +173,40 @@ public final class Metrics implements AutoCloseable
      */
     public void setGauge(final String name, final double value, final String... labelPairs)
     {
-        if (checkFinite("set_gauge", name, value))
+        gauge("set_gauge", name, UpdateOp.GAUGE_SET, value, labelPairs);
+    }
+
+    /**
+     * @param name  metric name.
+     * @param value finite value.
+     * @param k1    label name.
+     * @param v1    label value.
+     */
+    public void setGauge(final String name, final double value, final String k1, final String v1)
+    {
+        gauge("set_gauge", name, UpdateOp.GAUGE_SET, value, pairs(k1, v1));
+    }
+
+    /**
+     * @param name  metric name.
+     * @param value finite value.
+     * @param k1    label name.
+     * @param v1    label value.
+     * @param k2    label name.
+     * @param v2    label value.
+     */
+    public void setGauge(
+        final String name, final double value, final String k1, final String v1, final String k2, final String v2)
+    {
+        gauge("set_gauge", name, UpdateOp.GAUGE_SET, value, pairs(k1, v1, k2, v2));
+    }
+
+    private void gauge(
+        final String operation, final String name, final int op, final double value, final String[] pairs)
+    {
+        if (checkFinite(operation, name, value))
         {
-            update(MetricType.GAUGE, "set_gauge", name, labelPairs, UpdateOp.GAUGE_SET, Double.doubleToRawLongBits(value));
+            update(MetricType.GAUGE, operation, name, pairs, op, Double.doubleToRawLongBits(value));
         }
     }
 
@@ -158,11 +219,18 @@ public final class Metrics implements AutoCloseable
      */
     public void incrementGauge(final String name, final double amount, final String... labelPairs)
     {
-        if (checkFinite("increment_gauge", name, amount))
-        {
-            update(MetricType.GAUGE, "increment_gauge", name, labelPairs, UpdateOp.GAUGE_ADD,
-                Double.doubleToRawLongBits(amount));
-        }
+        gauge("increment_gauge", name, UpdateOp.GAUGE_ADD, amount, labelPairs);
+    }
+
+    /**
+     * @param name   metric name.
+     * @param amount finite amount.
+     * @param k1     label name.
+     * @param v1     label value.
+     */
+    public void incrementGauge(final String name, final double amount, final String k1, final String v1)
+    {
+        gauge("increment_gauge", name, UpdateOp.GAUGE_ADD, amount, pairs(k1, v1));
     }
 
     /**
@@ -174,11 +242,18 @@ public final class Metrics implements AutoCloseable
      */
     public void decrementGauge(final String name, final double amount, final String... labelPairs)
     {
-        if (checkFinite("decrement_gauge", name, amount))
-        {
-            update(MetricType.GAUGE, "decrement_gauge", name, labelPairs, UpdateOp.GAUGE_ADD,
-                Double.doubleToRawLongBits(-amount));
-        }
+        gauge("decrement_gauge", name, UpdateOp.GAUGE_ADD, -amount, labelPairs);
+    }
+
+    /**
+     * @param name   metric name.
+     * @param amount finite amount.
+     * @param k1     label name.
+     * @param v1     label value.
+     */
+    public void decrementGauge(final String name, final double amount, final String k1, final String v1)
+    {
+        gauge("decrement_gauge", name, UpdateOp.GAUGE_ADD, -amount, pairs(k1, v1));
     }
 
     // -------------------------------------------------------------------------------------------------- histograms
@@ -195,6 +270,21 @@ public final class Metrics implements AutoCloseable
         if (checkFinite("observe_histogram", name, value))
         {
             update(MetricType.HISTOGRAM, "observe_histogram", name, labelPairs, UpdateOp.HISTOGRAM_OBSERVE,
+                Double.doubleToRawLongBits(value));
+        }
+    }
+
+    /**
+     * @param name  metric name.
+     * @param value finite observation.
+     * @param k1    label name.
+     * @param v1    label value.
+     */
+    public void observeHistogram(final String name, final double value, final String k1, final String v1)
+    {
+        if (checkFinite("observe_histogram", name, value))
+        {
+            update(MetricType.HISTOGRAM, "observe_histogram", name, pairs(k1, v1), UpdateOp.HISTOGRAM_OBSERVE,
                 Double.doubleToRawLongBits(value));
         }
     }
