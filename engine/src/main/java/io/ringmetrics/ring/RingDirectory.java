@@ -1,5 +1,7 @@
 package io.ringmetrics.ring;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
@@ -11,8 +13,14 @@ import java.util.concurrent.locks.LockSupport;
  * sequence, a cache line or a CAS with each other, so the publish cost does not grow with the number of threads
  * (a shared multi-producer ring costs a contended CAS per publish).
  * <p>
- * <b>Threading.</b> {@link #publish(int, int, long)} is called by any thread, lock-free: a {@link ThreadLocal}
- * lookup and one ring publish. A thread's first publish takes the directory lock once to obtain a ring. The writer
+ * <b>Finding the caller's ring.</b> A table indexed by the low bits of the thread id holds the ring of one live
+ * thread per entry; {@link #publish(int, int, long)} reads the entry and checks the ring's owner is the calling
+ * thread (two dependent loads). A thread whose entry belongs to another live thread falls back to a
+ * {@link ThreadLocal}, which is always set and is the source of truth; entries are written under the directory
+ * lock with release stores and cleared when their ring is retired.
+ * <p>
+ * <b>Threading.</b> {@link #publish(int, int, long)} is called by any thread, lock-free: the lookup above and one
+ * ring publish. A thread's first publish takes the directory lock once to obtain a ring. The writer
  * reads {@link #activeRings()} (a volatile, copy-on-write array) and calls {@link #reclaimDeadOwners(RingDrainer)},
  * which retires the rings of threads that have died once they are drained, and pools them for new threads, so a
  * thread pool that replaces its threads leaks no ring.
@@ -32,11 +40,14 @@ public final class RingDirectory
     }
 
     private static final ThreadRing[] NO_RINGS = new ThreadRing[0];
+    static final int THREAD_TABLE_SIZE = 4096;
+    private static final VarHandle TABLE = MethodHandles.arrayElementVarHandle(ThreadRing[].class);
 
     private final int ringSize;
     private final int maxPooledRings;
     private final BackpressurePolicy policy;
     private final ThreadLocal<ThreadRing> localRing = ThreadLocal.withInitial(this::acquireRing);
+    private final ThreadRing[] ringByThreadId = new ThreadRing[THREAD_TABLE_SIZE];
     private final ArrayDeque<ThreadRing> pool = new ArrayDeque<>();
     private volatile ThreadRing[] activeRings = NO_RINGS;
     private volatile boolean closed;
@@ -73,7 +84,7 @@ public final class RingDirectory
      */
     public boolean publish(final int id, final int op, final long value)
     {
-        final ThreadRing ring = localRing.get();
+        final ThreadRing ring = callerRing();
         if (ring.tryPublish(id, op, value))
         {
             return true;
@@ -92,8 +103,20 @@ public final class RingDirectory
      */
     public boolean publishControl(final int id, final int op, final long value)
     {
-        final ThreadRing ring = localRing.get();
+        final ThreadRing ring = callerRing();
         return ring.tryPublish(id, op, value) || awaitAndPublish(ring, id, op, value);
+    }
+
+    private ThreadRing callerRing()
+    {
+        final Thread thread = Thread.currentThread();
+        final ThreadRing ring = (ThreadRing)TABLE.getAcquire(ringByThreadId, tableIndex(thread));
+        return ring != null && ring.owner() == thread ? ring : localRing.get();
+    }
+
+    private static int tableIndex(final Thread thread)
+    {
+        return (int)thread.getId() & (THREAD_TABLE_SIZE - 1);
     }
 
     private boolean awaitAndPublish(final ThreadRing ring, final int id, final int op, final long value)
@@ -138,6 +161,13 @@ public final class RingDirectory
         final ThreadRing[] rings = Arrays.copyOf(activeRings, activeRings.length + 1);
         rings[rings.length - 1] = ring;
         activeRings = rings;
+        final int index = tableIndex(thread);
+        final ThreadRing previous = ringByThreadId[index];
+        final Thread previousOwner = previous == null ? null : previous.owner();
+        if (previousOwner == null || !previousOwner.isAlive())
+        {
+            TABLE.setRelease(ringByThreadId, index, ring); // free, or held by a pooled ring or a dead thread's
+        }
         return ring;
     }
 
@@ -187,6 +217,11 @@ public final class RingDirectory
             }
         }
         activeRings = rings;
+        final int index = tableIndex(ring.owner());
+        if (ringByThreadId[index] == ring)
+        {
+            TABLE.setRelease(ringByThreadId, index, null);
+        }
         ring.owner(null);
         if (pool.size() < maxPooledRings)
         {

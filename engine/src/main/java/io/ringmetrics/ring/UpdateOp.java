@@ -1,9 +1,9 @@
 package io.ringmetrics.ring;
 
 /**
- * Operation codes carried by an {@link UpdateEvent}, and the metric kind each one updates.
+ * Operation codes carried by a {@link ThreadRing} slot, and the metric kind each one updates.
  * <p>
- * The value field of an event is interpreted per operation: a {@code long} amount for counters and nanosecond
+ * The value word of a slot is interpreted per operation: a {@code long} amount for counters and nanosecond
  * observations, raw {@code double} bits ({@link Double#doubleToRawLongBits(double)}) for gauges and histogram
  * observations.
  */

@@ -1,13 +1,11 @@
 package io.ringmetrics.writer;
 
-import com.lmax.disruptor.EventPoller;
 import io.ringmetrics.registry.MetricType;
 import io.ringmetrics.registry.SeriesDescriptor;
 import io.ringmetrics.registry.SeriesId;
 import io.ringmetrics.registry.SeriesRegistry;
 import io.ringmetrics.ring.RingDirectory;
 import io.ringmetrics.ring.ThreadRing;
-import io.ringmetrics.ring.UpdateEvent;
 import io.ringmetrics.ring.UpdateOp;
 import io.ringmetrics.snapshot.EngineStats;
 import io.ringmetrics.snapshot.EngineStats.DropReason;
@@ -59,7 +57,7 @@ public final class MetricsWriter implements Runnable
     private final ManyToOneConcurrentLinkedQueue<SnapshotRequest> requests = new ManyToOneConcurrentLinkedQueue<>();
     private final long[] applied = new long[UpdateOp.KIND_COUNT];
     private final long[][] dropped = new long[DropReason.values().length][UpdateOp.KIND_COUNT];
-    private final EventPoller.Handler<UpdateEvent> applier = this::onEvent;
+    private final ThreadRing.UpdateHandler applier = this::apply;
     private final long startNanos = System.nanoTime();
 
     private volatile boolean running = true;
@@ -136,22 +134,7 @@ public final class MetricsWriter implements Runnable
 
     private int drain(final ThreadRing ring)
     {
-        final long before = ring.consumedCount();
-        try
-        {
-            ring.poll(applier);
-        }
-        catch (final Exception ex)
-        {
-            throw new IllegalStateException("writer failed applying an update", ex); // onEvent throws nothing
-        }
-        return (int)(ring.consumedCount() - before);
-    }
-
-    private boolean onEvent(final UpdateEvent event, final long sequence, final boolean endOfBatch)
-    {
-        apply(event.id, event.op, event.value);
-        return true;
+        return ring.drain(applier);
     }
 
     private void apply(final int id, final int op, final long value)

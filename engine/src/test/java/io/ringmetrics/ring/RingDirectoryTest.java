@@ -1,0 +1,128 @@
+package io.ringmetrics.ring;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RingDirectoryTest
+{
+    private static final int UPDATES_PER_THREAD = 1000;
+
+    /**
+     * Threads whose ids share an entry of the thread table must still publish into their own rings: each ring
+     * holds the updates of exactly one thread, in its order.
+     */
+    @Test
+    void threadsWithCollidingTableEntriesPublishIntoTheirOwnRings() throws Exception
+    {
+        final RingDirectory directory = new RingDirectory(4096, 4, BackpressurePolicy.DROP);
+        final CyclicBarrier barrier = new CyclicBarrier(3);
+        final List<Thread> colliding = collidingThreads(3, () -> publishInterleaved(directory, barrier));
+        for (final Thread thread : colliding)
+        {
+            thread.start();
+        }
+        for (final Thread thread : colliding)
+        {
+            thread.join();
+        }
+
+        final ThreadRing[] rings = directory.activeRings();
+        assertEquals(3, rings.length, "one ring per thread");
+        final Map<Integer, Integer> ringsPerThread = new HashMap<>();
+        for (final ThreadRing ring : rings)
+        {
+            final List<long[]> updates = new ArrayList<>();
+            ring.drain((id, op, value) -> updates.add(new long[] { id, op, value }));
+            assertEquals(UPDATES_PER_THREAD, updates.size(), "every update of one thread, none of another");
+            final int threadId = (int)updates.get(0)[0];
+            for (int i = 0; i < updates.size(); i++)
+            {
+                assertEquals(threadId, updates.get(i)[0], "update " + i + " comes from the ring's owner");
+                assertEquals(UpdateOp.COUNTER_ADD, updates.get(i)[1]);
+                assertEquals(i, updates.get(i)[2], "in publication order");
+            }
+            ringsPerThread.merge(threadId, 1, Integer::sum);
+        }
+        assertEquals(3, ringsPerThread.size(), "three threads, three distinct rings: " + ringsPerThread);
+        assertEquals(3L * UPDATES_PER_THREAD, directory.publishedCount());
+    }
+
+    /** A thread that takes over the table entry of a dead thread publishes into its own ring, not the dead one's. */
+    @Test
+    void aThreadReusingTheEntryOfADeadThreadGetsItsOwnRing() throws Exception
+    {
+        final RingDirectory directory = new RingDirectory(1024, 0, BackpressurePolicy.DROP);
+        final List<Thread> colliding = collidingThreads(2, () ->
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                assertTrue(directory.publish((int)Thread.currentThread().getId(), UpdateOp.COUNTER_ADD, i));
+            }
+        });
+        colliding.get(0).start();
+        colliding.get(0).join(); // dead, its ring not yet retired: its owner is a dead thread
+        colliding.get(1).start();
+        colliding.get(1).join();
+
+        final ThreadRing[] rings = directory.activeRings();
+        assertEquals(2, rings.length);
+        for (final ThreadRing ring : rings)
+        {
+            final long owner = ring.owner().getId();
+            final int[] seen = new int[1];
+            ring.drain((id, op, value) ->
+            {
+                assertEquals(owner, id, "only the owner's updates");
+                seen[0]++;
+            });
+            assertEquals(10, seen[0]);
+        }
+        assertEquals(2, directory.reclaimDeadOwners(ring -> { }), "both dead rings are retired");
+        assertEquals(0, directory.activeRings().length);
+    }
+
+    private static void publishInterleaved(final RingDirectory directory, final CyclicBarrier barrier)
+    {
+        final int me = (int)Thread.currentThread().getId();
+        try
+        {
+            for (int i = 0; i < UPDATES_PER_THREAD; i++)
+            {
+                if (i % 100 == 0)
+                {
+                    barrier.await(); // all three publish at the same time, in rounds
+                }
+                assertTrue(directory.publish(me, UpdateOp.COUNTER_ADD, i));
+            }
+        }
+        catch (final Exception ex)
+        {
+            throw new AssertionError(ex);
+        }
+    }
+
+    /** Creates threads until {@code count} of them share one thread-table entry; returns those, unstarted. */
+    private static List<Thread> collidingThreads(final int count, final Runnable task)
+    {
+        final Map<Integer, List<Thread>> byEntry = new HashMap<>();
+        while (true)
+        {
+            final Thread thread = new Thread(task);
+            final List<Thread> sameEntry = byEntry.computeIfAbsent(
+                (int)thread.getId() & (RingDirectory.THREAD_TABLE_SIZE - 1), entry -> new ArrayList<>());
+            sameEntry.add(thread);
+            if (sameEntry.size() == count)
+            {
+                return sameEntry;
+            }
+        }
+    }
+}
