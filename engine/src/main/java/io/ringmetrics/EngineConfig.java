@@ -15,10 +15,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EngineConfig
 {
-    /** Defaults: 4096-slot rings, back-off idle up to 100 µs, DROP, default seconds histogram, 5 s snapshots. */
+    /**
+     * Defaults: rings of 1024 slots growing up to 65 536, back-off idle up to 100 µs, DROP, default seconds
+     * histogram, 5 s snapshots.
+     */
     public static final EngineConfig DEFAULTS = builder().build();
 
     private final int ringSize;
+    private final int initialRingSize;
     private final WriterIdleStrategy idleStrategy;
     private final long maxIdleParkNanos;
     private final BackpressurePolicy backpressure;
@@ -30,6 +34,7 @@ public final class EngineConfig
     private EngineConfig(final Builder b)
     {
         this.ringSize = b.ringSize;
+        this.initialRingSize = Math.min(b.initialRingSize, b.ringSize);
         this.idleStrategy = b.idleStrategy;
         this.maxIdleParkNanos = b.maxIdleParkNanos;
         this.backpressure = b.backpressure;
@@ -50,6 +55,7 @@ public final class EngineConfig
     {
         final Builder b = new Builder();
         b.ringSize = ringSize;
+        b.initialRingSize = initialRingSize;
         b.idleStrategy = idleStrategy;
         b.maxIdleParkNanos = maxIdleParkNanos;
         b.backpressure = backpressure;
@@ -60,10 +66,22 @@ public final class EngineConfig
         return b;
     }
 
-    /** @return slots per caller ring, a power of two (default 4096). */
+    /**
+     * @return slots a caller thread's ring may grow to, a power of two (default 65 536 = 1 MiB of slots). A full
+     *         ring at this size drops or blocks, per {@link #backpressure()}.
+     */
     public int ringSize()
     {
         return ringSize;
+    }
+
+    /**
+     * @return slots of a caller thread's first ring, a power of two, at most {@link #ringSize()} (default 1024 =
+     *         16 KiB); the ring doubles each time it fills, up to {@link #ringSize()}.
+     */
+    public int initialRingSize()
+    {
+        return initialRingSize;
     }
 
     /** @return writer idle strategy (default BACKOFF). */
@@ -111,14 +129,15 @@ public final class EngineConfig
     @Override
     public String toString()
     {
-        return "ring_size=" + ringSize + ", idle_strategy=" + idleStrategy + ", backpressure=" + backpressure +
+        return "ring_size=" + ringSize + ", initial_ring_size=" + initialRingSize + ", idle_strategy=" + idleStrategy + ", backpressure=" + backpressure +
             ", snapshot_timeout=" + snapshotTimeout.toMillis() + "ms, " + limits;
     }
 
     /** Builder of {@link EngineConfig}. */
     public static final class Builder
     {
-        private int ringSize = 4096;
+        private int ringSize = 1 << 16;
+        private int initialRingSize = 1024;
         private WriterIdleStrategy idleStrategy = WriterIdleStrategy.BACKOFF;
         private long maxIdleParkNanos = TimeUnit.MICROSECONDS.toNanos(100);
         private BackpressurePolicy backpressure = BackpressurePolicy.DROP;
@@ -132,7 +151,7 @@ public final class EngineConfig
         }
 
         /**
-         * @param size slots per caller ring: a power of two, 16..1048576.
+         * @param size slots a caller ring may grow to: a power of two, 16..1048576.
          * @return this.
          */
         public Builder ringSize(final int size)
@@ -142,6 +161,22 @@ public final class EngineConfig
                 throw new IllegalArgumentException("ring_size must be a power of two between 16 and 1048576, was " + size);
             }
             ringSize = size;
+            return this;
+        }
+
+        /**
+         * @param size slots of a caller thread's first ring: a power of two, 16..1048576; capped at
+         *             {@link #ringSize(int)}. Equal to it, rings never grow.
+         * @return this.
+         */
+        public Builder initialRingSize(final int size)
+        {
+            if (size < 16 || size > (1 << 20) || Integer.bitCount(size) != 1)
+            {
+                throw new IllegalArgumentException(
+                    "initial_ring_size must be a power of two between 16 and 1048576, was " + size);
+            }
+            initialRingSize = size;
             return this;
         }
 

@@ -58,7 +58,8 @@ public final class MetricsEngine implements AutoCloseable
         final int capacity = SeriesRegistry.slotCapacity(config.limits());
         final SlotAllocator slots = new SlotAllocator(capacity);
         this.registry = new SeriesRegistry(config.limits(), slots, MetaMetrics.RESERVED_NAMES, config.defaultHistogram());
-        this.rings = new RingDirectory(config.ringSize(), config.maxPooledRings(), config.backpressure());
+        this.rings = new RingDirectory(
+            config.initialRingSize(), config.ringSize(), config.maxPooledRings(), config.backpressure());
         final long cleanupNanos = config.limits().enableMetricCleanup() ?
             TimeUnit.SECONDS.toNanos(config.limits().cleanupIntervalSeconds()) : 0;
         this.writer = new MetricsWriter(registry, rings, new ValueStore(capacity),

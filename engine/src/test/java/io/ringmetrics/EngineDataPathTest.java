@@ -123,6 +123,36 @@ class EngineDataPathTest
     }
 
     @Test
+    void aGrowingRingDropsNothingWithinItsMaximumAndKeepsGaugeOrder() throws Exception
+    {
+        // The writer is made slow to wake (parks up to 50 ms), so a 16-slot first ring fills and must grow.
+        final EngineConfig config = EngineConfig.builder()
+            .initialRingSize(16)
+            .ringSize(1 << 16)
+            .idleStrategy(WriterIdleStrategy.BACKOFF)
+            .maxIdlePark(java.time.Duration.ofMillis(50))
+            .build();
+        try (MetricsEngine engine = MetricsEngine.start(config))
+        {
+            final Counter counter = engine.counter("grow_total");
+            final Gauge gauge = engine.gauge("grow_last");
+            final int calls = 30_000; // 60 000 updates: fits in the rings a thread may grow to
+            for (int i = 1; i <= calls; i++)
+            {
+                counter.increment();
+                gauge.set(i);
+            }
+            final MetricsSnapshot snapshot = engine.snapshot();
+            final EngineStats stats = snapshot.stats();
+            assertEquals(0, stats.dropped(), "nothing dropped below the maximum ring size");
+            assertEquals(2L * calls, stats.published());
+            assertEquals(stats.published(), stats.applied());
+            assertEquals(calls, snapshot.counter("grow_total"));
+            assertEquals(calls, snapshot.gauge("grow_last"), "the last set wins: rings are drained oldest first");
+        }
+    }
+
+    @Test
     void histogramBucketsCountSumAndPercentilesMatchAReference()
     {
         try (MetricsEngine engine = MetricsEngine.start(blocking()))

@@ -89,7 +89,7 @@ public final class EnvironmentConfig
 
         final MetricsResourceConfig limits = limits();
         final EngineConfig.Builder engine = EngineConfig.builder().limits(limits);
-        final long ringSize = number("METRICS_RING_SIZE", 4096, 16, 1 << 20);
+        final long ringSize = number("METRICS_RING_SIZE", 1 << 16, 16, 1 << 20);
         if (Long.bitCount(ringSize) != 1)
         {
             problem("METRICS_RING_SIZE", String.valueOf(ringSize), "a power of two between 16 and 1048576");

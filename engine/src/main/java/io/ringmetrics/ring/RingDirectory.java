@@ -13,6 +13,14 @@ import java.util.concurrent.locks.LockSupport;
  * sequence, a cache line or a CAS with each other, so the publish cost does not grow with the number of threads
  * (a shared multi-producer ring costs a contended CAS per publish).
  * <p>
+ * <b>Growth.</b> A thread's ring starts at {@code initialRingSize} slots. When it is full, the owner replaces it
+ * with a ring twice as large (up to {@code maxRingSize}) instead of dropping or waiting, so only the threads that
+ * publish fast enough to fill their ring pay for a deep one. The new ring keeps the full one as its
+ * {@linkplain ThreadRing#predecessor() predecessor} until the writer has drained it, and the writer always drains
+ * a predecessor completely before the ring that replaced it ({@link #drain(ThreadRing, ThreadRing.UpdateHandler)}),
+ * so a thread's updates are applied in the order it published them (a later gauge set is never overtaken).
+ * Growing allocates and takes the directory lock: it happens at most {@code log2(max / initial)} times per thread.
+ * <p>
  * <b>Finding the caller's ring.</b> A table indexed by the low bits of the thread id holds the ring of one live
  * thread per entry; {@link #publish(int, int, long)} reads the entry and checks the ring's owner is the calling
  * thread (two dependent loads). A thread whose entry belongs to another live thread falls back to a
@@ -43,7 +51,8 @@ public final class RingDirectory
     static final int THREAD_TABLE_SIZE = 4096;
     private static final VarHandle TABLE = MethodHandles.arrayElementVarHandle(ThreadRing[].class);
 
-    private final int ringSize;
+    private final int initialRingSize;
+    private final int maxRingSize;
     private final int maxPooledRings;
     private final BackpressurePolicy policy;
     private final ThreadLocal<ThreadRing> localRing = ThreadLocal.withInitial(this::acquireRing);
@@ -57,25 +66,43 @@ public final class RingDirectory
     private long discardedPublished;
 
     /**
+     * A directory whose rings never grow.
+     *
      * @param ringSize       slots per ring, a power of two.
      * @param maxPooledRings rings of dead threads kept for reuse; beyond this they are released to the GC.
      * @param policy         backpressure policy when a ring is full.
      */
     public RingDirectory(final int ringSize, final int maxPooledRings, final BackpressurePolicy policy)
     {
-        if (Integer.bitCount(ringSize) != 1)
+        this(ringSize, ringSize, maxPooledRings, policy);
+    }
+
+    /**
+     * @param initialRingSize slots of a thread's first ring, a power of two.
+     * @param maxRingSize     slots a thread's ring may grow to, a power of two, at least {@code initialRingSize}.
+     * @param maxPooledRings  rings of dead threads kept for reuse; beyond this they are released to the GC.
+     * @param policy          backpressure policy when a ring is full at its largest.
+     */
+    public RingDirectory(
+        final int initialRingSize, final int maxRingSize, final int maxPooledRings, final BackpressurePolicy policy)
+    {
+        if (Integer.bitCount(initialRingSize) != 1 || Integer.bitCount(maxRingSize) != 1 ||
+            maxRingSize < initialRingSize)
         {
-            throw new IllegalArgumentException("ring size must be a power of two, was " + ringSize);
+            throw new IllegalArgumentException("ring sizes must be powers of two with initial <= max, were " +
+                initialRingSize + " and " + maxRingSize);
         }
-        this.ringSize = ringSize;
+        this.initialRingSize = initialRingSize;
+        this.maxRingSize = maxRingSize;
         this.maxPooledRings = maxPooledRings;
         this.policy = policy;
     }
 
     /**
      * Publishes {@code (id, op, value)} into the calling thread's ring. Lock-free and allocation-free after the
-     * thread's first call. When the ring is full the update is counted as dropped ({@link BackpressurePolicy#DROP})
-     * or the caller waits for space ({@link BackpressurePolicy#BLOCK}, until the engine is closed).
+     * thread's first call, except when its ring is full and may still grow. When the ring is full at its largest
+     * the update is counted as dropped ({@link BackpressurePolicy#DROP}) or the caller waits for space
+     * ({@link BackpressurePolicy#BLOCK}, until the engine is closed).
      *
      * @param id    series id.
      * @param op    operation code from {@link UpdateOp}.
@@ -89,7 +116,19 @@ public final class RingDirectory
         {
             return true;
         }
-        return policy == BackpressurePolicy.BLOCK ? awaitAndPublish(ring, id, op, value) : drop(ring, op);
+        return publishWhenFull(ring, id, op, value, policy);
+    }
+
+    private boolean publishWhenFull(
+        final ThreadRing ring, final int id, final int op, final long value, final BackpressurePolicy policy)
+    {
+        final ThreadRing larger = ring.size() < maxRingSize ? grow(ring) : null;
+        if (larger != null && larger.tryPublish(id, op, value))
+        {
+            return true;
+        }
+        final ThreadRing current = larger != null ? larger : ring;
+        return policy == BackpressurePolicy.BLOCK ? awaitAndPublish(current, id, op, value) : drop(current, op);
     }
 
     /**
@@ -104,7 +143,7 @@ public final class RingDirectory
     public boolean publishControl(final int id, final int op, final long value)
     {
         final ThreadRing ring = callerRing();
-        return ring.tryPublish(id, op, value) || awaitAndPublish(ring, id, op, value);
+        return ring.tryPublish(id, op, value) || publishWhenFull(ring, id, op, value, BackpressurePolicy.BLOCK);
     }
 
     private ThreadRing callerRing()
@@ -152,7 +191,7 @@ public final class RingDirectory
         ThreadRing ring = pool.pollFirst();
         if (ring == null)
         {
-            ring = new ThreadRing(ringSize, thread);
+            ring = new ThreadRing(initialRingSize, thread);
         }
         else
         {
@@ -169,6 +208,66 @@ public final class RingDirectory
             TABLE.setRelease(ringByThreadId, index, ring); // free, or held by a pooled ring or a dead thread's
         }
         return ring;
+    }
+
+    /**
+     * Replaces the calling thread's full ring with one twice as large. Owner thread only; the old ring receives
+     * nothing more and stays reachable as the new ring's predecessor until the writer has drained it.
+     *
+     * @return the new ring, or {@code null} if the directory is closed.
+     */
+    private synchronized ThreadRing grow(final ThreadRing ring)
+    {
+        if (closed)
+        {
+            return null;
+        }
+        final Thread thread = Thread.currentThread();
+        final ThreadRing larger = new ThreadRing(ring.size() * 2, thread);
+        larger.predecessor(ring);
+        // The old ring's counts are final now (its owner publishes no more): keep them in the totals.
+        discardedPublished += ring.publishedCount();
+        for (int kind = 0; kind < UpdateOp.KIND_COUNT; kind++)
+        {
+            discardedDropped[kind] += ring.droppedFull(kind);
+        }
+        final ThreadRing[] rings = activeRings.clone();
+        for (int i = 0; i < rings.length; i++)
+        {
+            if (rings[i] == ring)
+            {
+                rings[i] = larger;
+            }
+        }
+        activeRings = rings; // the writer sees the larger ring only together with its predecessor
+        final int index = tableIndex(thread);
+        if (ringByThreadId[index] == ring)
+        {
+            TABLE.setRelease(ringByThreadId, index, larger);
+        }
+        localRing.set(larger);
+        ring.owner(null);
+        return larger;
+    }
+
+    /**
+     * Drains {@code ring}: first what is left in the rings it replaced, oldest first, then its own updates.
+     * Writer thread only.
+     *
+     * @param ring    an active ring.
+     * @param handler receives each update.
+     * @return number of updates drained.
+     */
+    public static int drain(final ThreadRing ring, final ThreadRing.UpdateHandler handler)
+    {
+        int drained = 0;
+        final ThreadRing predecessor = ring.predecessor();
+        if (predecessor != null)
+        {
+            drained += drain(predecessor, handler); // its owner moved on: this empties it for good
+            ring.predecessor(null);
+        }
+        return drained + ring.drain(handler);
     }
 
     /**
@@ -223,9 +322,9 @@ public final class RingDirectory
             TABLE.setRelease(ringByThreadId, index, null);
         }
         ring.owner(null);
-        if (pool.size() < maxPooledRings)
+        if (pool.size() < maxPooledRings && ring.size() == initialRingSize)
         {
-            pool.addLast(ring);
+            pool.addLast(ring); // grown rings go back to the GC: a new thread starts small
         }
         else
         {
@@ -286,7 +385,10 @@ public final class RingDirectory
         long total = 0;
         for (final ThreadRing ring : activeRings)
         {
-            total += ring.publishedCount() - ring.consumedCount();
+            for (ThreadRing r = ring; r != null; r = r.predecessor())
+            {
+                total += r.publishedCount() - r.consumedCount();
+            }
         }
         for (final ThreadRing ring : pool)
         {
@@ -324,12 +426,22 @@ public final class RingDirectory
     }
 
     /**
-     * Slots per ring.
+     * Slots of a thread's first ring.
      *
-     * @return ring size.
+     * @return initial ring size.
      */
-    public int ringSize()
+    public int initialRingSize()
     {
-        return ringSize;
+        return initialRingSize;
+    }
+
+    /**
+     * Slots a thread's ring may grow to.
+     *
+     * @return maximum ring size.
+     */
+    public int maxRingSize()
+    {
+        return maxRingSize;
     }
 }

@@ -60,6 +60,7 @@ public final class ThreadRing
     private final int mask;
     private final AtomicLongArray droppedFull = new AtomicLongArray((UpdateOp.KIND_COUNT + 1) * COUNTER_PAD);
     private volatile Thread owner;
+    private volatile ThreadRing predecessor;
 
     /**
      * Creates a ring of the given power-of-two size.
@@ -188,6 +189,22 @@ public final class ThreadRing
     void owner(final Thread owner)
     {
         this.owner = owner;
+    }
+
+    /**
+     * The smaller ring this one replaced when it filled up, until the writer has drained it; see
+     * {@link RingDirectory#drain(ThreadRing, UpdateHandler)}.
+     *
+     * @return the predecessor, or {@code null}.
+     */
+    public ThreadRing predecessor()
+    {
+        return predecessor;
+    }
+
+    void predecessor(final ThreadRing predecessor)
+    {
+        this.predecessor = predecessor;
     }
 
     /**

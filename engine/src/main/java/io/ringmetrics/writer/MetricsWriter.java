@@ -134,7 +134,7 @@ public final class MetricsWriter implements Runnable
 
     private int drain(final ThreadRing ring)
     {
-        return ring.drain(applier);
+        return RingDirectory.drain(ring, applier);
     }
 
     private void apply(final int id, final int op, final long value)

@@ -47,7 +47,7 @@ class EnvironmentConfigTest
         assertFalse(e.propagateErrors());
         assertTrue(e.detailedErrorContext());
         assertEquals(Level.WARNING, e.errorLogLevel());
-        assertEquals(4096, s.engine().ringSize());
+        assertEquals(65_536, s.engine().ringSize());
         assertEquals(BackpressurePolicy.DROP, s.engine().backpressure());
         assertEquals(WriterIdleStrategy.BACKOFF, s.engine().idleStrategy());
     }

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RingDirectoryTest
@@ -87,6 +89,55 @@ class RingDirectoryTest
         }
         assertEquals(2, directory.reclaimDeadOwners(ring -> { }), "both dead rings are retired");
         assertEquals(0, directory.activeRings().length);
+    }
+
+    /**
+     * A full ring is replaced by one twice as large instead of dropping, up to the maximum; a drain of the newest
+     * ring yields every update of the thread in publication order, across the rings it went through.
+     */
+    @Test
+    void aFullRingGrowsUpToTheMaximumAndKeepsPublicationOrder()
+    {
+        final RingDirectory directory = new RingDirectory(16, 256, 4, BackpressurePolicy.DROP);
+        // Rings of 16, 32, 64, 128 and 256 slots, each replaced when full and kept until drained: 496 updates.
+        final int capacity = 16 + 32 + 64 + 128 + 256;
+        for (int i = 0; i < capacity; i++)
+        {
+            assertTrue(directory.publish(7, UpdateOp.GAUGE_SET, i), "update " + i + " finds room: the ring grows");
+        }
+        assertFalse(directory.publish(7, UpdateOp.GAUGE_SET, capacity), "full at the maximum size: dropped");
+        assertEquals(1, directory.droppedFull(UpdateOp.KIND_GAUGE));
+        assertEquals(capacity, directory.publishedCount());
+        assertEquals(capacity, directory.pendingCount(), "pending counts the replaced rings too");
+
+        final ThreadRing[] rings = directory.activeRings();
+        assertEquals(1, rings.length, "the larger ring takes the place of the full one");
+        assertEquals(256, rings[0].size());
+        final List<Long> values = new ArrayList<>();
+        assertEquals(capacity, RingDirectory.drain(rings[0], (id, op, value) -> values.add(value)));
+        for (int i = 0; i < values.size(); i++)
+        {
+            assertEquals(i, values.get(i), "oldest ring first, each in order");
+        }
+        assertNull(rings[0].predecessor(), "drained predecessors are let go");
+        assertEquals(0, directory.pendingCount());
+        assertEquals(capacity, directory.publishedCount(), "counts of replaced rings are kept");
+        assertEquals(1, directory.droppedFull(UpdateOp.KIND_GAUGE));
+
+        assertTrue(directory.publish(7, UpdateOp.GAUGE_SET, 1000), "room again once drained");
+    }
+
+    @Test
+    void ringsThatNeverGrowDropAtTheirSize()
+    {
+        final RingDirectory directory = new RingDirectory(16, 4, BackpressurePolicy.DROP);
+        for (int i = 0; i < 16; i++)
+        {
+            assertTrue(directory.publish(1, UpdateOp.COUNTER_ADD, 1));
+        }
+        assertFalse(directory.publish(1, UpdateOp.COUNTER_ADD, 1));
+        assertEquals(16, directory.activeRings()[0].size());
+        assertEquals(1, directory.droppedFull(UpdateOp.KIND_COUNTER));
     }
 
     private static void publishInterleaved(final RingDirectory directory, final CyclicBarrier barrier)

@@ -61,7 +61,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *       rate, the caller's own publish cost (see {@code RingMetricsBenchmark}) being far lower. Histogram
  *       observations are the log-normal latencies of {@link Observations} (seconds), so every record does the
  *       bucket search, the sum and the PackedHistogram record of a real latency.</li>
- *   <li>{@code pacedCounters}, {@code pacedHistograms}: the default engine (4096-slot ring, policy DROP, writer idle
+ *   <li>{@code pacedCounters}, {@code pacedHistograms}: the default engine (a 1024-slot ring that doubles when full up
+ *       to 65 536 slots, policy DROP, writer idle
  *       strategy BACKOFF) and a caller paced at {@code millionsPerSecond} by spinning on {@link System#nanoTime()}.
  *       The score is the rate achieved; {@code :applied} and {@code :dropped} say whether the writer kept up.
  *       A caller that falls behind its schedule (descheduled by the OS) catches up with bursts of at most
@@ -142,17 +143,21 @@ public class WriterThroughputBenchmark {
     }
 
     /**
-     * The default engine: 4096-slot ring, policy DROP, BACKOFF writer ({@code -p ringSize=...} and
-     * {@code -p idle=...} change ring size and idle strategy for experiments).
+     * The default engine: 1024-slot rings growing up to 65 536 slots, policy DROP, BACKOFF writer
+     * ({@code -p ringSize=...}, {@code -p initialRingSize=...} and {@code -p idle=...} change the maximum and first
+     * ring size and the idle strategy for experiments; equal sizes give a ring that never grows).
      */
     @State(Scope.Benchmark)
     public static class DefaultEngine extends EngineState {
-        @Param({"4096"})
+        @Param({"65536"})
         public int ringSize;
+
+        @Param({"1024"})
+        public int initialRingSize;
 
         @Override
         EngineConfig config() {
-            return EngineConfig.DEFAULTS.toBuilder().ringSize(ringSize).build();
+            return EngineConfig.DEFAULTS.toBuilder().ringSize(ringSize).initialRingSize(initialRingSize).build();
         }
     }
 
