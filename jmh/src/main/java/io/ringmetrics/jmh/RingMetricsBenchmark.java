@@ -44,7 +44,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * ringmetrics: caller-side cost per operation, with the operation names of the peer benchmarks
  * ({@code io.ringmetrics.jmh.peers}), so {@code '\.counterIncrement$'} runs ringmetrics next to every peer.
  *
- * <p>One engine with the default configuration (4096-slot ring per caller thread, policy DROP, writer idle strategy
+ * <p>One engine with the default configuration (a 1024-slot ring per caller thread growing up to 65 536 slots when
+ * full, policy DROP, writer idle strategy
  * BACKOFF; {@code -p idle=BUSY_SPIN} or {@code YIELD} changes the latter), a {@link NoopExporter}, and the series
  * {@code method="GET", path="/api"} of {@code http_requests} (counter), {@code queue_depth} (gauge) and
  * {@code http_request_duration_seconds} (histogram, default buckets).
@@ -63,7 +64,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * fills and most updates take the drop path ({@code tryNext()} fails, the drop is counted): that measures the drop
  * path, not the publish. Every benchmark therefore reports the engine's {@code applied} and {@code dropped} counts of
  * its measurement as secondary results ({@link EngineAccounting}, JMH aux counters), and prints the totals of each
- * trial. The {@code *NoDrop} variants publish bursts of {@link #BURST} updates (fewer than the ring's 4096 slots)
+ * trial. The {@code *NoDrop} variants publish bursts of {@link #BURST} updates (no more than the first ring's 1024 slots)
  * into a ring the writer has drained before each burst ({@link DrainedRing}, untimed): every update takes the
  * publish path ({@code dropped = 0}), with the writer running, and their score is the cost of one publish.
  *
@@ -79,7 +80,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @Threads(1)
 public class RingMetricsBenchmark {
 
-    /** Updates per invocation of the {@code *NoDrop} benchmarks: a quarter of the default ring. */
+    /** Updates per invocation of the {@code *NoDrop} benchmarks: the default first ring, which therefore never grows. */
     public static final int BURST = 1024;
 
     /** Writer idle strategy; the default is the engine's default. */

@@ -31,7 +31,7 @@ import io.ringmetrics.snapshot.EngineStats;
  *   <li>the engine's own estimate of histogram heap ({@code stats().histogramHeapBytes()}, part of the heap
  *       figure, not added to it).</li>
  * </ul>
- * The engine's fixed costs (its thread, a 4096-slot ring, tables preallocated for the configured limits) are
+ * The engine's fixed costs (its thread, one caller ring at its first size, tables preallocated for the configured limits) are
  * included, as a deployment sized for N series pays them; the {@code empty} rows show them alone: an engine sized
  * for N series with none registered. {@code label strings} is what the distinct {@code path} values alone retain,
  * for comparison with libraries that would not store them.
