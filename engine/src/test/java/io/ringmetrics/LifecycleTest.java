@@ -5,6 +5,7 @@ import io.ringmetrics.error.ResourceLimitException;
 import io.ringmetrics.registry.MetricType;
 import io.ringmetrics.ring.BackpressurePolicy;
 import io.ringmetrics.snapshot.EngineStats;
+import io.ringmetrics.snapshot.HistogramSample;
 import io.ringmetrics.snapshot.MetricsSnapshot;
 import org.junit.jupiter.api.Test;
 
@@ -138,6 +139,33 @@ class LifecycleTest
             final MetricsSnapshot snapshot = engine.snapshot();
             assertEquals(1, snapshot.counter("reused_total", "k", "v"), "stale handle updates are not applied");
             assertEquals(1, snapshot.stats().dropped(EngineStats.DropReason.STALE_SERIES, 0), "one stale update");
+        }
+    }
+
+    @Test
+    void removedHistogramsGiveTheirStateBackAndNewOnesStartEmpty()
+    {
+        try (MetricsEngine engine = MetricsEngine.start(EngineDataPathTest.blocking()))
+        {
+            final Histogram kept = engine.histogram("kept_seconds");
+            kept.observe(0.5);
+            for (int round = 0; round < 50; round++)
+            {
+                final Histogram temporary = engine.histogram("temporary_seconds", "round", "r" + (round % 3));
+                final Counter between = engine.counter("between_total", "round", "r" + (round % 3));
+                temporary.observe(round);
+                between.increment(round);
+                kept.observe(0.5);
+                final MetricsSnapshot snapshot = engine.snapshot();
+                final HistogramSample sample = snapshot.histogram("temporary_seconds", "round", "r" + (round % 3));
+                assertEquals(1, sample.count(), "round " + round + ": a re-created histogram starts empty");
+                assertEquals(round, sample.sum(), 0.0);
+                assertEquals(round, snapshot.counter("between_total", "round", "r" + (round % 3)));
+                assertEquals(round + 2, snapshot.histogram("kept_seconds").count(), "other histograms untouched");
+                engine.remove("temporary_seconds", MetricType.HISTOGRAM);
+                engine.remove("between_total", MetricType.COUNTER);
+            }
+            assertEquals(1, engine.snapshot().stats().seriesCount(), "only the kept histogram is left");
         }
     }
 

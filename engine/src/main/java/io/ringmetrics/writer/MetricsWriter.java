@@ -14,6 +14,7 @@ import io.ringmetrics.snapshot.MetricsSnapshot;
 import io.ringmetrics.store.HistogramSeries;
 import io.ringmetrics.store.HistogramSpec;
 import io.ringmetrics.store.ValueStore;
+import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 
@@ -36,8 +37,14 @@ import java.util.concurrent.TimeUnit;
  * is still sampled whole (a histogram's count always equals its buckets' sum) and counters never go backwards,
  * but two series may be sampled a few microseconds apart.
  * <p>
- * <b>Per slot</b> the writer keeps the live generation ({@code liveGeneration}) to reject updates from stale handles,
- * the histogram state, and, with cleanup enabled, the second it last saw an update.
+ * <b>Per slot</b> the writer keeps one {@code int} ({@code slotState}) and, with cleanup enabled, the time it last saw
+ * an update:
+ * <pre>
+ *   slotState[slot]:  | histogram index + 1 (24 bits; 0 = none) | live generation (7 bits) |
+ * </pre>
+ * The generation rejects updates from stale handles; the histogram index points into a dense
+ * {@code HistogramSeries[]} that holds only histogram series (freed indexes are reused), so a counter or gauge
+ * series costs the writer 4 bytes, not 8.
  */
 public final class MetricsWriter implements Runnable
 {
@@ -51,8 +58,13 @@ public final class MetricsWriter implements Runnable
     private final ValueStore store;
     private final IdleStrategy idleStrategy;
     private final long cleanupIntervalNanos;
-    private final int[] liveGeneration;
-    private final HistogramSeries[] histograms;
+    private static final int HISTOGRAM_SHIFT = 7; // bits of SeriesId.GENERATION_MASK
+    private static final int STALE = -1;          // never a slot state: histogram indexes stay below 2^24
+
+    private final int[] slotState;
+    private HistogramSeries[] histograms = new HistogramSeries[16];
+    private int histogramsUsed;
+    private final IntArrayList freeHistogramIndexes = new IntArrayList();
     private final long[] lastTouchedNanos;
     private final ManyToOneConcurrentLinkedQueue<SnapshotRequest> requests = new ManyToOneConcurrentLinkedQueue<>();
     private final long[] applied = new long[UpdateOp.KIND_COUNT];
@@ -84,8 +96,7 @@ public final class MetricsWriter implements Runnable
         this.store = store;
         this.idleStrategy = idleStrategy;
         this.cleanupIntervalNanos = cleanupIntervalNanos;
-        this.liveGeneration = new int[store.capacity()];
-        this.histograms = new HistogramSeries[store.capacity()];
+        this.slotState = new int[store.capacity()];
         this.lastTouchedNanos = cleanupIntervalNanos > 0 ? new long[store.capacity()] : null;
         this.nextCleanupNanos = startNanos + cleanupIntervalNanos / 4;
     }
@@ -141,7 +152,8 @@ public final class MetricsWriter implements Runnable
     {
         final int slot = SeriesId.slot(id);
         final int kind = UpdateOp.kindOf(op);
-        if (slot >= liveGeneration.length || liveGeneration[slot] != SeriesId.generation(id))
+        final int state = slot < slotState.length ? slotState[slot] : STALE;
+        if (state == STALE || (state & SeriesId.GENERATION_MASK) != SeriesId.generation(id))
         {
             dropped[DropReason.STALE_SERIES.ordinal()][kind]++;
             if (op == UpdateOp.FREE_SERIES)
@@ -188,7 +200,7 @@ public final class MetricsWriter implements Runnable
             case UpdateOp.HISTOGRAM_OBSERVE:
             {
                 final double v = Double.longBitsToDouble(value);
-                final HistogramSeries histogram = Double.isFinite(v) ? histogramAt(slot) : null;
+                final HistogramSeries histogram = Double.isFinite(v) ? histogramAt(slot, state) : null;
                 if (histogram == null)
                 {
                     dropped[(Double.isFinite(v) ? DropReason.STALE_SERIES : DropReason.INVALID_VALUE).ordinal()][kind]++;
@@ -205,7 +217,7 @@ public final class MetricsWriter implements Runnable
                     dropped[DropReason.INVALID_VALUE.ordinal()][kind]++; // a negative duration is a clock misuse
                     return;
                 }
-                final HistogramSeries histogram = histogramAt(slot);
+                final HistogramSeries histogram = histogramAt(slot, state);
                 if (histogram == null)
                 {
                     dropped[DropReason.STALE_SERIES.ordinal()][kind]++;
@@ -231,37 +243,57 @@ public final class MetricsWriter implements Runnable
         }
     }
 
-    private HistogramSeries histogramAt(final int slot)
+    private HistogramSeries histogramAt(final int slot, final int state)
     {
-        HistogramSeries histogram = histograms[slot];
-        if (histogram == null)
+        final int index = state >>> HISTOGRAM_SHIFT;
+        if (index != 0)
         {
-            final SeriesDescriptor series = registry.bySlot(slot);
-            if (series == null || series.family().type() != MetricType.HISTOGRAM)
-            {
-                return null;
-            }
-            histogram = new HistogramSeries(series.family().histogramSpec());
-            histograms[slot] = histogram;
+            return histograms[index - 1];
         }
+        final SeriesDescriptor series = registry.bySlot(slot);
+        if (series == null || series.family().type() != MetricType.HISTOGRAM)
+        {
+            return null;
+        }
+        final HistogramSeries histogram = new HistogramSeries(series.family().histogramSpec());
+        final int dense = freeHistogramIndexes.isEmpty() ? histogramsUsed++ : freeHistogramIndexes.popInt();
+        if (dense == histograms.length)
+        {
+            histograms = java.util.Arrays.copyOf(histograms, 2 * histograms.length);
+        }
+        histograms[dense] = histogram;
+        slotState[slot] = (state & SeriesId.GENERATION_MASK) | ((dense + 1) << HISTOGRAM_SHIFT);
         return histogram;
+    }
+
+    private HistogramSeries histogramOf(final int slot)
+    {
+        final int index = slotState[slot] >>> HISTOGRAM_SHIFT;
+        return index == 0 ? null : histograms[index - 1];
+    }
+
+    private int generationAt(final int slot)
+    {
+        return slotState[slot] & SeriesId.GENERATION_MASK;
     }
 
     private void freeSlot(final int slot)
     {
         store.putLongRelease(slot, 0L);
-        final HistogramSeries histogram = histograms[slot];
-        if (histogram != null)
+        final int state = slotState[slot];
+        final int index = state >>> HISTOGRAM_SHIFT;
+        if (index != 0)
         {
-            histogramClamped += histogram.clampedCount();
-            histograms[slot] = null;
+            histogramClamped += histograms[index - 1].clampedCount();
+            histograms[index - 1] = null;
+            freeHistogramIndexes.pushInt(index - 1);
         }
         if (lastTouchedNanos != null)
         {
             lastTouchedNanos[slot] = 0;
         }
-        final int next = SeriesId.nextGeneration(liveGeneration[slot]);
-        liveGeneration[slot] = next;
+        final int next = SeriesId.nextGeneration(state & SeriesId.GENERATION_MASK);
+        slotState[slot] = next;
         registry.slots().release(SeriesId.of(slot, next));
     }
 
@@ -295,7 +327,7 @@ public final class MetricsWriter implements Runnable
         for (int slot = 0; slot < highWater; slot++)
         {
             final SeriesDescriptor series = registry.bySlot(slot);
-            if (series == null || SeriesId.generation(series.id()) != liveGeneration[slot])
+            if (series == null || SeriesId.generation(series.id()) != generationAt(slot))
             {
                 continue;
             }
@@ -327,7 +359,7 @@ public final class MetricsWriter implements Runnable
                 work = 0;
             }
             final SeriesDescriptor descriptor = registry.bySlot(slot);
-            if (descriptor == null || SeriesId.generation(descriptor.id()) != liveGeneration[slot])
+            if (descriptor == null || SeriesId.generation(descriptor.id()) != generationAt(slot))
             {
                 continue;
             }
@@ -338,7 +370,7 @@ public final class MetricsWriter implements Runnable
                 {
                     samples = new HistogramSample[highWater];
                 }
-                final HistogramSeries histogram = histograms[slot];
+                final HistogramSeries histogram = histogramOf(slot);
                 samples[size] = histogram == null ? emptySample(descriptor.family().histogramSpec()) : histogram.sample();
                 if (histogram != null)
                 {
