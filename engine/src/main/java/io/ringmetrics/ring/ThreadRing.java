@@ -53,6 +53,8 @@ public final class ThreadRing
     private static final int COUNTER_PAD = 16; // longs between drop counters: 128 bytes, two cache lines
     private static final int SLOT_PAD = 8;     // longs before and after the slots: 64 bytes, one cache line
     private static final long OP_MASK = 0xFFFF_FFFFL;
+    /** Updates the writer applies before it frees their slots for the owner. */
+    static final int RELEASE_BATCH = 1024;
 
     private final SingleProducerSequencer sequencer;
     private final Sequence consumed = new Sequence();
@@ -119,8 +121,8 @@ public final class ThreadRing
     }
 
     /**
-     * Applies everything published so far to {@code handler}, then frees those slots for the owner. Writer thread
-     * only.
+     * Applies everything published so far to {@code handler}, freeing the slots for the owner every
+     * {@link #RELEASE_BATCH} updates (so a long backlog is not held until its end). Writer thread only.
      *
      * @param handler receives each update.
      * @return number of updates drained.
@@ -129,20 +131,21 @@ public final class ThreadRing
     {
         final long available = sequencer.getCursor(); // acquire: the slots up to it are written
         final long first = consumed.get() + 1;
-        if (available < first)
-        {
-            return 0;
-        }
         final long[] slots = this.slots;
         final int mask = this.mask;
-        for (long sequence = first; sequence <= available; sequence++)
+        long sequence = first;
+        while (sequence <= available)
         {
-            final int index = SLOT_PAD + (((int)sequence & mask) << 1);
-            final long header = slots[index];
-            handler.apply((int)(header >>> 32), (int)header, slots[index + 1]);
+            final long batchEnd = Math.min(available, sequence + RELEASE_BATCH - 1);
+            for (; sequence <= batchEnd; sequence++)
+            {
+                final int index = SLOT_PAD + (((int)sequence & mask) << 1);
+                final long header = slots[index];
+                handler.apply((int)(header >>> 32), (int)header, slots[index + 1]);
+            }
+            consumed.set(batchEnd); // release: the owner may now overwrite these slots
         }
-        consumed.set(available); // release: the owner may now overwrite these slots
-        return (int)(available - first + 1);
+        return (int)(sequence - first);
     }
 
     /**

@@ -140,6 +140,25 @@ class RingDirectoryTest
         assertEquals(1, directory.droppedFull(UpdateOp.KIND_COUNTER));
     }
 
+    /** A long backlog frees its slots in batches as it is applied, not only once the whole backlog is done. */
+    @Test
+    void drainFreesSlotsBatchByBatch()
+    {
+        final ThreadRing ring = new ThreadRing(4096, Thread.currentThread());
+        for (int i = 0; i < 4096; i++)
+        {
+            assertTrue(ring.tryPublish(1, UpdateOp.COUNTER_ADD, i));
+        }
+        assertFalse(ring.tryPublish(1, UpdateOp.COUNTER_ADD, 4096), "full");
+        final long[] consumedSeenAt = new long[4096];
+        final int[] applied = new int[1];
+        assertEquals(4096, ring.drain((id, op, value) -> consumedSeenAt[applied[0]++] = ring.consumedCount()));
+        assertEquals(0, consumedSeenAt[ThreadRing.RELEASE_BATCH - 1], "the first batch is freed after it is applied");
+        assertEquals(ThreadRing.RELEASE_BATCH, consumedSeenAt[ThreadRing.RELEASE_BATCH]);
+        assertEquals(3L * ThreadRing.RELEASE_BATCH, consumedSeenAt[4095]);
+        assertEquals(4096, ring.consumedCount());
+    }
+
     private static void publishInterleaved(final RingDirectory directory, final CyclicBarrier barrier)
     {
         final int me = (int)Thread.currentThread().getId();
