@@ -398,6 +398,28 @@ public final class RingDirectory
     }
 
     /**
+     * Heap bytes held by ring slots: active rings, the rings they are replacing, and pooled rings.
+     *
+     * @return bytes.
+     */
+    public synchronized long slotBytes()
+    {
+        long total = 0;
+        for (final ThreadRing ring : activeRings)
+        {
+            for (ThreadRing r = ring; r != null; r = r.predecessor())
+            {
+                total += r.slotBytes();
+            }
+        }
+        for (final ThreadRing ring : pool)
+        {
+            total += ring.slotBytes();
+        }
+        return total;
+    }
+
+    /**
      * Number of rings owned by live threads, and pooled.
      *
      * @return {@code {active, pooled}}.

@@ -47,6 +47,7 @@ public final class EngineStats
     private final int metricCount;
     private final long offHeapBytes;
     private final long histogramHeapBytes;
+    private final long ringBytes;
     private final long histogramClamped;
 
     /**
@@ -61,12 +62,13 @@ public final class EngineStats
      * @param metricCount        registered metrics.
      * @param offHeapBytes       off-heap bytes held by the value store.
      * @param histogramHeapBytes estimated heap bytes of histogram series.
+     * @param ringBytes          heap bytes of the caller rings' slots (active, being replaced and pooled).
      * @param histogramClamped   observations clamped into the percentile range.
      */
     public EngineStats(
         final long published, final long[] applied, final long[][] dropped, final long pending, final int activeRings, final int pooledRings,
         final int seriesCount, final int metricCount, final long offHeapBytes, final long histogramHeapBytes,
-        final long histogramClamped)
+        final long ringBytes, final long histogramClamped)
     {
         this.published = published;
         this.applied = applied;
@@ -78,6 +80,7 @@ public final class EngineStats
         this.metricCount = metricCount;
         this.offHeapBytes = offHeapBytes;
         this.histogramHeapBytes = histogramHeapBytes;
+        this.ringBytes = ringBytes;
         this.histogramClamped = histogramClamped;
     }
 
@@ -169,6 +172,12 @@ public final class EngineStats
     public long histogramHeapBytes()
     {
         return histogramHeapBytes;
+    }
+
+    /** @return heap bytes of the caller rings' slots: active rings, rings being replaced, pooled rings. */
+    public long ringBytes()
+    {
+        return ringBytes;
     }
 
     /** @return observations clamped into the percentile range. */

@@ -41,7 +41,7 @@ public final class MetaMetrics
     public static final String METRICS = "metrics_metrics";
     /** Metric limit. */
     public static final String METRICS_LIMIT = "metrics_metrics_limit";
-    /** Memory: {@code area} = offheap_store | histogram_heap. */
+    /** Memory: {@code area} = offheap_store | histogram_heap | rings. */
     public static final String MEMORY_BYTES = "metrics_memory_bytes";
     /** Caller rings: {@code state} = active | pooled. */
     public static final String RINGS = "metrics_rings";
@@ -234,9 +234,10 @@ public final class MetaMetrics
         families.add(new Family(METRICS, Kind.GAUGE, "Registered metric names.").add(stats.metricCount()));
         families.add(new Family(METRICS_LIMIT, Kind.GAUGE, "max_metrics in force.").add(metricLimit));
         families.add(new Family(MEMORY_BYTES, Kind.GAUGE,
-            "Memory held by the engine's store, by area.", "area")
+            "Memory held by the engine's store and rings, by area.", "area")
             .add(stats.offHeapBytes(), "offheap_store")
-            .add(stats.histogramHeapBytes(), "histogram_heap"));
+            .add(stats.histogramHeapBytes(), "histogram_heap")
+            .add(stats.ringBytes(), "rings"));
         families.add(new Family(RINGS, Kind.GAUGE, "Caller rings, by state.", "state")
             .add(stats.activeRings(), "active")
             .add(stats.pooledRings(), "pooled"));

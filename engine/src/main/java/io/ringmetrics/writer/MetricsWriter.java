@@ -426,7 +426,7 @@ public final class MetricsWriter implements Runnable
         final int[] ringCounts = rings.ringCounts();
         return new EngineStats(published, applied.clone(), droppedCopy, pending, ringCounts[0], ringCounts[1],
             registry.budget().seriesCount(), registry.budget().metricCount(), store.offHeapBytes(),
-            histogramHeapBytes, clamped);
+            histogramHeapBytes, rings.slotBytes(), clamped);
     }
 
     /**
