@@ -136,9 +136,14 @@ public class WriterThroughputBenchmark {
     /** 65 536-slot ring, policy BLOCK: nothing is dropped, the caller waits for the writer. */
     @State(Scope.Benchmark)
     public static class Sustained extends EngineState {
+        /** Ring size (fixed: the ring does not grow); {@code -p sustainedRingSize=...} for experiments. */
+        @Param({"65536"})
+        public int sustainedRingSize;
+
         @Override
         EngineConfig config() {
-            return EngineConfig.builder().ringSize(SUSTAINED_RING_SIZE).backpressure(BackpressurePolicy.BLOCK).build();
+            return EngineConfig.builder().ringSize(sustainedRingSize).initialRingSize(sustainedRingSize)
+                    .backpressure(BackpressurePolicy.BLOCK).build();
         }
     }
 
