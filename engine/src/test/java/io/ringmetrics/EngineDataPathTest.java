@@ -95,11 +95,7 @@ class EngineDataPathTest
     @Test
     void dropAccountingHoldsWithATinyRing() throws Exception
     {
-        final EngineConfig config = EngineConfig.builder()
-            .ringSize(16)
-            .idleStrategy(WriterIdleStrategy.BACKOFF)
-            .maxIdlePark(java.time.Duration.ofMillis(50))
-            .build();
+        final EngineConfig config = slowWriter().ringSize(16).build();
         try (MetricsEngine engine = MetricsEngine.start(config))
         {
             final Counter counter = engine.counter("c_total");
@@ -125,13 +121,8 @@ class EngineDataPathTest
     @Test
     void aGrowingRingDropsNothingWithinItsMaximumAndKeepsGaugeOrder() throws Exception
     {
-        // The writer is made slow to wake (parks up to 50 ms), so a 16-slot first ring fills and must grow.
-        final EngineConfig config = EngineConfig.builder()
-            .initialRingSize(16)
-            .ringSize(1 << 16)
-            .idleStrategy(WriterIdleStrategy.BACKOFF)
-            .maxIdlePark(java.time.Duration.ofMillis(50))
-            .build();
+        // The writer is slow to wake, so a 16-slot first ring fills and must grow.
+        final EngineConfig config = slowWriter().initialRingSize(16).ringSize(1 << 16).build();
         try (MetricsEngine engine = MetricsEngine.start(config))
         {
             final Counter counter = engine.counter("grow_total");
@@ -233,6 +224,12 @@ class EngineDataPathTest
                 snapshot.stats().dropped(EngineStats.DropReason.INVALID_VALUE, 1) +
                 snapshot.stats().dropped(EngineStats.DropReason.INVALID_VALUE, 2));
         }
+    }
+
+    /** A writer that parks up to 50 ms when idle, so callers' rings fill. */
+    private static EngineConfig.Builder slowWriter()
+    {
+        return EngineConfig.builder().idleStrategy(WriterIdleStrategy.BACKOFF).maxIdlePark(java.time.Duration.ofMillis(50));
     }
 
     static EngineConfig blocking()

@@ -30,6 +30,20 @@ public final class RingGrowthTests
     {
     }
 
+    /** Base of the states: a directory whose first ring has one slot and may grow to four. */
+    public abstract static class GrowingRing
+    {
+        final RingDirectory directory = new RingDirectory(1, 4, 0, BackpressurePolicy.DROP);
+
+        /** Publishes values 1, 2 and 3 with {@code op}: the second finds the first ring full. */
+        void publishOneTwoThree(final int op)
+        {
+            directory.publish(1, op, 1);
+            directory.publish(1, op, 2);
+            directory.publish(1, op, 3);
+        }
+    }
+
     /** Values 1, 2, 3 set on one gauge, drained concurrently: seen once each, in order, whatever ring held them. */
     @JCStressTest
     @Description("Actor 1 publishes 1, 2, 3 into a 1-slot ring that grows (to 2, then 4 slots) when full; actor 2 " +
@@ -42,9 +56,8 @@ public final class RingGrowthTests
     @Outcome(id = { "3, 1, 3" }, expect = ACCEPTABLE, desc = "the drain ran after the last publish")
     @Outcome(expect = FORBIDDEN, desc = "an update lost, drained twice, or applied out of order")
     @State
-    public static class OrderAcrossGrowth
+    public static class OrderAcrossGrowth extends GrowingRing
     {
-        final RingDirectory directory = new RingDirectory(1, 4, 0, BackpressurePolicy.DROP);
         final long[] drained = new long[8];
         int count;
         int drainedByActor;
@@ -53,9 +66,7 @@ public final class RingGrowthTests
         @Actor
         public void publisher()
         {
-            directory.publish(1, UpdateOp.GAUGE_SET, 1);
-            directory.publish(1, UpdateOp.GAUGE_SET, 2);
-            directory.publish(1, UpdateOp.GAUGE_SET, 3);
+            publishOneTwoThree(UpdateOp.GAUGE_SET);
         }
 
         /** The writer's drain pass. */
@@ -107,17 +118,14 @@ public final class RingGrowthTests
         desc = "a publish or a growth between the reads")
     @Outcome(expect = FORBIDDEN, desc = "the total went backwards or counted an update twice")
     @State
-    public static class TotalsAcrossGrowth
+    public static class TotalsAcrossGrowth extends GrowingRing
     {
-        final RingDirectory directory = new RingDirectory(1, 4, 0, BackpressurePolicy.DROP);
 
         /** The owner thread. */
         @Actor
         public void publisher()
         {
-            directory.publish(1, UpdateOp.COUNTER_ADD, 1);
-            directory.publish(1, UpdateOp.COUNTER_ADD, 1);
-            directory.publish(1, UpdateOp.COUNTER_ADD, 1);
+            publishOneTwoThree(UpdateOp.COUNTER_ADD);
         }
 
         /** A snapshot's accounting read. */
