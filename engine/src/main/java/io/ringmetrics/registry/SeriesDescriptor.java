@@ -1,30 +1,42 @@
 package io.ringmetrics.registry;
 
 /**
- * Immutable identity of one series: its id, its metric family and its label values in canonical (sorted by label
- * name) order.
+ * Immutable identity of one series: its id, its metric family, its label values in canonical (sorted by label
+ * name) order and its {@link SeriesHash hash}.
  * <p>
  * Created once at registration; exporters may attach one precomputed, immutable rendering through
  * {@link #exporterCache(Object)} so that names and labels are escaped once, not on every scrape.
+ * <p>
+ * <b>Memory.</b> 32 bytes with compressed oops (plus the value array): the label names are the family's, and the
+ * overflow series is recognised by its shared value array rather than by a flag.
+ * <p>
+ * <b>Threading.</b> Every field but the exporter cache is final, so a descriptor read through a race (the lock-free
+ * {@link SeriesIndex}) is seen whole.
  */
 public final class SeriesDescriptor
 {
+    /** Values of every overflow series; {@link #isOverflow()} compares against this array by reference. */
+    static final String[] OVERFLOW_VALUES = { "true" };
+    private static final String[] OVERFLOW_NAMES = { SeriesRegistry.OVERFLOW_LABEL };
+
     private final int id;
-    private final MetricFamily family;
-    private final String[] labelNames;
-    private final String[] labelValues;
-    private final boolean overflow;
+    final int hash;
+    final MetricFamily family;
+    final String[] labelValues;
     private Object exporterCache; // benign race: immutable objects, safely published through final fields
 
-    SeriesDescriptor(
-        final int id, final MetricFamily family, final String[] labelNames, final String[] labelValues,
-        final boolean overflow)
+    /**
+     * @param id          series id.
+     * @param family      family; its label names are this series' names (unless overflow).
+     * @param labelValues values in the family's canonical label order, or {@link #OVERFLOW_VALUES}.
+     * @param hash        {@link SeriesHash} of the family name and these labels.
+     */
+    SeriesDescriptor(final int id, final MetricFamily family, final String[] labelValues, final int hash)
     {
         this.id = id;
         this.family = family;
-        this.labelNames = labelNames;
         this.labelValues = labelValues;
-        this.overflow = overflow;
+        this.hash = hash;
     }
 
     /** @return the id the handle carries. */
@@ -48,7 +60,7 @@ public final class SeriesDescriptor
     /** @return number of labels. */
     public int labelCount()
     {
-        return labelNames.length;
+        return labelValues.length;
     }
 
     /**
@@ -57,7 +69,7 @@ public final class SeriesDescriptor
      */
     public String labelName(final int i)
     {
-        return labelNames[i];
+        return labelValues == OVERFLOW_VALUES ? OVERFLOW_NAMES[i] : family.labelName(i);
     }
 
     /**
@@ -69,15 +81,10 @@ public final class SeriesDescriptor
         return labelValues[i];
     }
 
-    String[] labelValuesNoCopy()
-    {
-        return labelValues;
-    }
-
     /** @return {@code true} for the series that collects updates refused by {@code max_label_combinations}. */
     public boolean isOverflow()
     {
-        return overflow;
+        return labelValues == OVERFLOW_VALUES;
     }
 
     /**
@@ -102,13 +109,13 @@ public final class SeriesDescriptor
     public String toString()
     {
         final StringBuilder sb = new StringBuilder(family.name()).append('{');
-        for (int i = 0; i < labelNames.length; i++)
+        for (int i = 0; i < labelValues.length; i++)
         {
             if (i > 0)
             {
                 sb.append(',');
             }
-            sb.append(labelNames[i]).append("=\"").append(labelValues[i]).append('"');
+            sb.append(labelName(i)).append("=\"").append(labelValues[i]).append('"');
         }
         return sb.append('}').toString();
     }
