@@ -37,6 +37,7 @@ public final class Metrics implements AutoCloseable
     private static final String[] NO_LABELS = new String[0];
 
     private final MetricsEngine engine;
+    private final SeriesRegistry registry; // the engine's, held here to save a load per lookup
     private final MetricsExporter exporter;
     private final ErrorHandler errors;
 
@@ -50,6 +51,7 @@ public final class Metrics implements AutoCloseable
     public Metrics(final MetricsEngine engine, final MetricsExporter exporter, final MetricsErrorConfig errorConfig)
     {
         this.engine = engine;
+        this.registry = engine.registry();
         this.exporter = exporter;
         this.errors = new ErrorHandler(errorConfig, engine.config().limits(), engine.errors());
         exporter.start(engine);
@@ -510,7 +512,7 @@ public final class Metrics implements AutoCloseable
         final long value)
     {
         final String[] pairs = labelPairs == null ? NO_LABELS : labelPairs;
-        final SeriesDescriptor series = engine.registry().find(type, name, pairs);
+        final SeriesDescriptor series = registry.find(type, name, pairs);
         if (series != null)
         {
             engine.publish(series.id(), op, value);
@@ -524,7 +526,7 @@ public final class Metrics implements AutoCloseable
     private void update(
         final MetricType type, final String operation, final String name, final int op, final long value)
     {
-        final SeriesDescriptor series = engine.registry().find(type, name);
+        final SeriesDescriptor series = registry.find(type, name);
         if (series != null)
         {
             engine.publish(series.id(), op, value);
@@ -539,7 +541,7 @@ public final class Metrics implements AutoCloseable
         final MetricType type, final String operation, final String name, final String k1, final String v1,
         final int op, final long value)
     {
-        final SeriesDescriptor series = engine.registry().find(type, name, k1, v1);
+        final SeriesDescriptor series = registry.find(type, name, k1, v1);
         if (series != null)
         {
             engine.publish(series.id(), op, value);
@@ -554,7 +556,7 @@ public final class Metrics implements AutoCloseable
         final MetricType type, final String operation, final String name, final String k1, final String v1,
         final String k2, final String v2, final int op, final long value)
     {
-        final SeriesDescriptor series = engine.registry().find(type, name, k1, v1, k2, v2);
+        final SeriesDescriptor series = registry.find(type, name, k1, v1, k2, v2);
         if (series != null)
         {
             engine.publish(series.id(), op, value);
@@ -569,7 +571,7 @@ public final class Metrics implements AutoCloseable
         final MetricType type, final String operation, final String name, final String k1, final String v1,
         final String k2, final String v2, final String k3, final String v3, final int op, final long value)
     {
-        final SeriesDescriptor series = engine.registry().find(type, name, k1, v1, k2, v2, k3, v3);
+        final SeriesDescriptor series = registry.find(type, name, k1, v1, k2, v2, k3, v3);
         if (series != null)
         {
             engine.publish(series.id(), op, value);

@@ -3,15 +3,20 @@ package io.ringmetrics.registry;
 /**
  * The hash of a series: metric name plus label pairs, independent of the order in which the pairs are given.
  * <p>
- * Each pair is hashed on its own ({@link #pair}) and the pair hashes are summed, so any permutation of the pairs
- * gives the same sum; the sum and the name are then mixed once more ({@link #of}). The pair hash mixes name and
- * value non-linearly, so swapping values between label names changes the hash. Only {@link String#hashCode()} is
- * read, which the {@link String} caches: hashing a call's labels costs a few multiplications and no allocation.
+ * Each pair is hashed on its own ({@link #pair}: the name's hash scaled, xor the value's) and the pair hashes are
+ * summed, so any permutation of the pairs gives the same sum, while the xor keeps the sum from being linear in the
+ * values (swapping values between label names changes it). The sum and the scaled name hash are added and
+ * multiplied by a golden-ratio constant ({@link #of}), so that the high bits, which pick the table slot
+ * ({@link SeriesIndex}), depend on every input bit. Only {@link String#hashCode()} is read, which the
+ * {@link String} caches: hashing a call's labels is a few multiplications on a short dependency chain, no
+ * allocation.
  * <p>
  * Stateless and thread-safe. Equal hashes do not imply equal series; callers compare the strings.
  */
 final class SeriesHash
 {
+    private static final int PAIR_SCALE = 0x85EBCA6B;
+    private static final int NAME_SCALE = 0xC2B2AE35;
     private static final int GOLDEN = 0x9E3779B9;
 
     private SeriesHash()
@@ -25,7 +30,7 @@ final class SeriesHash
      */
     static int pair(final String name, final String value)
     {
-        return mix(name.hashCode() * GOLDEN + value.hashCode());
+        return (name.hashCode() * PAIR_SCALE) ^ value.hashCode();
     }
 
     /**
@@ -35,7 +40,7 @@ final class SeriesHash
      */
     static int of(final String metricName, final int pairSum)
     {
-        return mix(metricName.hashCode() * GOLDEN + pairSum);
+        return (metricName.hashCode() * NAME_SCALE + pairSum) * GOLDEN;
     }
 
     /**
@@ -67,19 +72,5 @@ final class SeriesHash
             sum += pair(pairs[i], pairs[i + 1]);
         }
         return of(metricName, sum);
-    }
-
-    /**
-     * Finalisation step of MurmurHash3 (public domain): spreads every input bit over the whole word.
-     */
-    private static int mix(final int h)
-    {
-        int x = h;
-        x ^= x >>> 16;
-        x *= 0x85EBCA6B;
-        x ^= x >>> 13;
-        x *= 0xC2B2AE35;
-        x ^= x >>> 16;
-        return x;
     }
 }
