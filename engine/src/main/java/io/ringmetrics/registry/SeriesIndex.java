@@ -13,7 +13,8 @@ import java.util.List;
  * <b>Threading.</b> The {@code find} methods run on any thread, without locks or allocation. Writers
  * ({@link #insert}, {@link #remove}, {@link #removeFamily}) serialise on this object's monitor; the registry calls
  * them holding the series' family monitor, so a lookup under that monitor sees every series of the family. An entry
- * is stored with a release write and read with an acquire read; a grown table is filled first and then published
+ * is stored with a release write ({@code setRelease}) and read with an acquire read (a load followed by
+ * {@link VarHandle#acquireFence()}); a grown table is filled first and then published
  * through the volatile {@code table} field. Descriptors are immutable (final fields), so a reader sees an entry
  * whole. Removal leaves a tombstone, so the probe chains of concurrent readers stay intact. A reader may miss an
  * entry inserted concurrently (or hold a table just replaced): it then takes the registration path, which looks
@@ -279,9 +280,16 @@ final class SeriesIndex
         this.table = table; // volatile write: publishes the filled table
     }
 
+    /**
+     * Reads an entry with acquire semantics: a plain array load followed by an acquire fence, which orders it before
+     * every later load and store of the caller (the same guarantee as {@code ENTRY.getAcquire}, without the
+     * VarHandle's array and element type checks on the lookup path).
+     */
     private static SeriesDescriptor entryAt(final SeriesDescriptor[] table, final int index)
     {
-        return (SeriesDescriptor)ENTRY.getAcquire(table, index);
+        final SeriesDescriptor entry = table[index];
+        VarHandle.acquireFence();
+        return entry;
     }
 
     /**

@@ -5,7 +5,8 @@ package io.ringmetrics.registry;
  * without allocating.
  * <p>
  * Strings are compared by reference first (literals and constants are interned, so the caller's strings usually
- * are the very ones the series was registered with), then with {@link String#equals}. A call matches only if its
+ * are the very ones the series was registered with), then with {@link String#equals}. The fixed-arity forms first
+ * try the label names by reference in canonical order (and, for two pairs, swapped), then search by position. A call matches only if its
  * label names are exactly the family's label names, each given once: every pair must name one of the family's
  * labels, and no two pairs may name the same one (a call with a duplicate label name never matches, it goes to
  * the registration path, which rejects it).
@@ -32,8 +33,9 @@ final class SeriesMatch
     {
         final MetricFamily family = series.family;
         final String[] names = family.labelNamesNoCopy();
-        return names.length == 1 && same(family.name(), name) && same(names[0], k1) &&
-            same(series.labelValues[0], v1);
+        final String[] values = series.labelValues;
+        return names.length == 1 && values.length == 1 && same(family.name(), name) && same(names[0], k1) &&
+            same(values[0], v1);
     }
 
     static boolean matches(
@@ -42,11 +44,21 @@ final class SeriesMatch
     {
         final MetricFamily family = series.family;
         final String[] names = family.labelNamesNoCopy();
-        if (names.length != 2 || !same(family.name(), name))
+        final String[] values = series.labelValues;
+        if (names.length != 2 || values.length != 2 || !same(family.name(), name))
         {
             return false;
         }
-        final String[] values = series.labelValues;
+        final String n0 = names[0];
+        final String n1 = names[1];
+        if (k1 == n0 && k2 == n1)
+        {
+            return same(values[0], v1) && same(values[1], v2);
+        }
+        if (k1 == n1 && k2 == n0)
+        {
+            return same(values[1], v1) && same(values[0], v2);
+        }
         final int p1 = position(names, k1);
         if (p1 < 0 || !same(values[p1], v1))
         {
@@ -62,11 +74,15 @@ final class SeriesMatch
     {
         final MetricFamily family = series.family;
         final String[] names = family.labelNamesNoCopy();
-        if (names.length != 3 || !same(family.name(), name))
+        final String[] values = series.labelValues;
+        if (names.length != 3 || values.length != 3 || !same(family.name(), name))
         {
             return false;
         }
-        final String[] values = series.labelValues;
+        if (k1 == names[0] && k2 == names[1] && k3 == names[2])
+        {
+            return same(values[0], v1) && same(values[1], v2) && same(values[2], v3);
+        }
         final int p1 = position(names, k1);
         if (p1 < 0 || !same(values[p1], v1))
         {
