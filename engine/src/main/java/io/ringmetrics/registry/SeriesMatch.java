@@ -110,6 +110,17 @@ final class SeriesMatch
             return false;
         }
         final String[] values = series.labelValues;
+        if (inCanonicalOrder(names, pairs))
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (!same(values[i], pairs[2 * i + 1]))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
         if (count > MASK_LABELS)
         {
             return matchesBySearch(names, values, pairs);
@@ -125,6 +136,21 @@ final class SeriesMatch
             seen |= 1L << p;
         }
         return seen == (count == MASK_LABELS ? -1L : (1L << count) - 1);
+    }
+
+    /**
+     * @return {@code true} if the pairs name the family's labels in canonical order, by reference.
+     */
+    private static boolean inCanonicalOrder(final String[] names, final String[] pairs)
+    {
+        for (int i = 0; i < names.length; i++)
+        {
+            if (pairs[2 * i] != names[i])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
