@@ -33,9 +33,7 @@ final class SeriesMatch
     {
         final MetricFamily family = series.family;
         final String[] names = family.labelNamesNoCopy();
-        final String[] values = series.labelValues;
-        return names.length == 1 && values.length == 1 && same(family.name(), name) && same(names[0], k1) &&
-            same(values[0], v1);
+        return names.length == 1 && same(family.name(), name) && same(names[0], k1) && same(series.value0, v1);
     }
 
     static boolean matches(
@@ -44,8 +42,7 @@ final class SeriesMatch
     {
         final MetricFamily family = series.family;
         final String[] names = family.labelNamesNoCopy();
-        final String[] values = series.labelValues;
-        if (names.length != 2 || values.length != 2 || !same(family.name(), name))
+        if (names.length != 2 || !same(family.name(), name))
         {
             return false;
         }
@@ -53,19 +50,19 @@ final class SeriesMatch
         final String n1 = names[1];
         if (k1 == n0 && k2 == n1)
         {
-            return same(values[0], v1) && same(values[1], v2);
+            return same(series.value0, v1) && same(series.value1, v2);
         }
         if (k1 == n1 && k2 == n0)
         {
-            return same(values[1], v1) && same(values[0], v2);
+            return same(series.value1, v1) && same(series.value0, v2);
         }
         final int p1 = position(names, k1);
-        if (p1 < 0 || !same(values[p1], v1))
+        if (p1 < 0 || !same(series.value(p1), v1))
         {
             return false;
         }
         final int p2 = position(names, k2);
-        return p2 >= 0 && p2 != p1 && same(values[p2], v2);
+        return p2 >= 0 && p2 != p1 && same(series.value(p2), v2);
     }
 
     static boolean matches(
@@ -74,27 +71,26 @@ final class SeriesMatch
     {
         final MetricFamily family = series.family;
         final String[] names = family.labelNamesNoCopy();
-        final String[] values = series.labelValues;
-        if (names.length != 3 || values.length != 3 || !same(family.name(), name))
+        if (names.length != 3 || !same(family.name(), name))
         {
             return false;
         }
         if (k1 == names[0] && k2 == names[1] && k3 == names[2])
         {
-            return same(values[0], v1) && same(values[1], v2) && same(values[2], v3);
+            return same(series.value0, v1) && same(series.value1, v2) && same(series.more[0], v3);
         }
         final int p1 = position(names, k1);
-        if (p1 < 0 || !same(values[p1], v1))
+        if (p1 < 0 || !same(series.value(p1), v1))
         {
             return false;
         }
         final int p2 = position(names, k2);
-        if (p2 < 0 || !same(values[p2], v2))
+        if (p2 < 0 || !same(series.value(p2), v2))
         {
             return false;
         }
         final int p3 = position(names, k3);
-        return p3 >= 0 && ((1 << p1) | (1 << p2) | (1 << p3)) == 0b111 && same(values[p3], v3);
+        return p3 >= 0 && ((1 << p1) | (1 << p2) | (1 << p3)) == 0b111 && same(series.value(p3), v3);
     }
 
     /**
@@ -109,12 +105,11 @@ final class SeriesMatch
         {
             return false;
         }
-        final String[] values = series.labelValues;
         if (inCanonicalOrder(names, pairs))
         {
             for (int i = 0; i < count; i++)
             {
-                if (!same(values[i], pairs[2 * i + 1]))
+                if (!same(series.value(i), pairs[2 * i + 1]))
                 {
                     return false;
                 }
@@ -123,13 +118,13 @@ final class SeriesMatch
         }
         if (count > MASK_LABELS)
         {
-            return matchesBySearch(names, values, pairs);
+            return matchesBySearch(series, names, pairs);
         }
         long seen = 0;
         for (int i = 0; i < pairs.length; i += 2)
         {
             final int p = position(names, pairs[i]);
-            if (p < 0 || !same(values[p], pairs[i + 1]))
+            if (p < 0 || !same(series.value(p), pairs[i + 1]))
             {
                 return false;
             }
@@ -156,12 +151,12 @@ final class SeriesMatch
     /**
      * Every one of the family's (distinct) names is found among as many pairs, so each pair names a different one.
      */
-    private static boolean matchesBySearch(final String[] names, final String[] values, final String[] pairs)
+    private static boolean matchesBySearch(final SeriesDescriptor series, final String[] names, final String[] pairs)
     {
         for (int n = 0; n < names.length; n++)
         {
             final String value = valueOf(names[n], pairs);
-            if (value == null || !same(values[n], value))
+            if (value == null || !same(series.value(n), value))
             {
                 return false;
             }

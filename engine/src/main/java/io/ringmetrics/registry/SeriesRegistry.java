@@ -229,7 +229,7 @@ public final class SeriesRegistry
                 throw new ResourceLimitException(ErrorType.LABEL_COMBINATION_LIMIT_EXCEEDED,
                     "no slot left for the overflow series of '" + family.name() + "'");
             }
-            overflow = new SeriesDescriptor(id, family, SeriesDescriptor.OVERFLOW_VALUES, 0); // not indexed
+            overflow = SeriesDescriptor.overflow(id, family); // not indexed
             bySlot.setRelease(SeriesId.slot(id), overflow);
             family.overflowSeries = overflow;
         }

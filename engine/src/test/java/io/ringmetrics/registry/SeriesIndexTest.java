@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SeriesIndexTest
@@ -184,6 +185,95 @@ class SeriesIndexTest
         assertNull(registry.find(MetricType.GAUGE, "g", pairs("a", "1", "b")));
         assertNull(registry.find(MetricType.GAUGE, "g", pairs("a", "1", "b", null)));
         assertSame(series, registry.family("g").find(pairs("b", "2", "a", "1")));
+    }
+
+    @Test
+    void descriptorsKeepTheirLabelsWhateverTheirCount()
+    {
+        final SeriesRegistry registry = registry(100);
+        for (int count = 0; count <= 5; count++)
+        {
+            final String[] pairs = new String[2 * count];
+            for (int i = 0; i < count; i++)
+            {
+                pairs[2 * i] = "l" + (count - i); // reverse of canonical order
+                pairs[2 * i + 1] = "v" + (count - i);
+            }
+            final SeriesDescriptor series = registry.register(MetricType.COUNTER, "c" + count, null, null, pairs);
+            assertEquals(count, series.labelCount());
+            final StringBuilder expected = new StringBuilder("c" + count + "{");
+            for (int i = 0; i < count; i++)
+            {
+                assertEquals("l" + (i + 1), series.labelName(i));
+                assertEquals("v" + (i + 1), series.labelValue(i));
+                expected.append(i > 0 ? "," : "").append("l").append(i + 1).append("=\"v").append(i + 1).append('"');
+            }
+            assertEquals(expected.append('}').toString(), series.toString());
+            final int past = count;
+            assertThrows(IndexOutOfBoundsException.class, () -> series.labelValue(past));
+            assertThrows(IndexOutOfBoundsException.class, () -> series.labelName(past));
+            assertTrue(!series.isOverflow());
+            assertSame(series, registry.find(MetricType.COUNTER, "c" + count, pairs));
+        }
+    }
+
+    @Test
+    void theOverflowSeriesIsNotIndexedAndNamesItsOneLabel()
+    {
+        final SeriesRegistry registry = registry(1);
+        final SeriesDescriptor kept = registry.register(MetricType.COUNTER, "o", null, null, pairs("a", "1", "b", "1"));
+        final SeriesDescriptor overflow = registry.register(MetricType.COUNTER, "o", null, null, pairs("a", "2", "b", "2"));
+        assertTrue(overflow.isOverflow());
+        assertEquals(1, overflow.labelCount());
+        assertEquals(SeriesRegistry.OVERFLOW_LABEL, overflow.labelName(0));
+        assertEquals("true", overflow.labelValue(0));
+        assertThrows(IndexOutOfBoundsException.class, () -> overflow.labelValue(1));
+        assertEquals("o{overflow=\"true\"}", overflow.toString());
+        assertSame(kept, registry.find(MetricType.COUNTER, "o", "b", "1", "a", "1"));
+        assertNull(registry.find(MetricType.COUNTER, "o", "a", "2", "b", "2"));
+        assertNull(registry.find(MetricType.COUNTER, "o", SeriesRegistry.OVERFLOW_LABEL, "true"));
+        assertEquals(List.of(kept), registry.family("o").series());
+    }
+
+    @Test
+    void manyLabelsGoThroughTheGenericMatchInAnyOrder()
+    {
+        final MetricsResourceConfig limits = MetricsResourceConfig.builder().maxLabelsPerMetric(100).build();
+        final SeriesRegistry registry = new SeriesRegistry(limits,
+            new SlotAllocator(SeriesRegistry.slotCapacity(limits)), Set.of(), HistogramSpec.DEFAULT_SECONDS);
+        for (final int count : new int[] { 10, 63, 64, 65, 100 })
+        {
+            final List<String[]> pairList = new ArrayList<>();
+            for (int i = 0; i < count; i++)
+            {
+                pairList.add(new String[] { "l" + i, "v" + i });
+            }
+            final String name = "many" + count;
+            final SeriesDescriptor series = registry.register(MetricType.GAUGE, name, null, null, flatten(pairList));
+            java.util.Collections.shuffle(pairList, new java.util.Random(count));
+            assertSame(series, registry.find(MetricType.GAUGE, name, flatten(pairList)), count + " labels shuffled");
+            final String[] other = flatten(pairList);
+            other[other.length - 1] = "other";
+            assertNull(registry.find(MetricType.GAUGE, name, other), count + " labels, one value differs");
+            final String[] duplicate = flatten(pairList);
+            duplicate[0] = duplicate[2];
+            duplicate[1] = duplicate[3];
+            assertNull(registry.find(MetricType.GAUGE, name, duplicate), count + " labels, one name twice");
+            final String[] renamed = flatten(pairList);
+            renamed[0] = "zz";
+            assertNull(registry.find(MetricType.GAUGE, name, renamed), count + " labels, one name differs");
+        }
+    }
+
+    private static String[] flatten(final List<String[]> pairList)
+    {
+        final String[] pairs = new String[2 * pairList.size()];
+        for (int i = 0; i < pairList.size(); i++)
+        {
+            pairs[2 * i] = pairList.get(i)[0];
+            pairs[2 * i + 1] = pairList.get(i)[1];
+        }
+        return pairs;
     }
 
     @Test
