@@ -21,6 +21,7 @@ public final class MetricFamily
     private final SeriesIndex index;
     SeriesDescriptor overflowSeries; // under this monitor
     boolean removed; // under this monitor
+    int indexed; // series of this family in the index, under this monitor
 
     MetricFamily(
         final String name, final MetricType type, final String help, final String[] labelNames,

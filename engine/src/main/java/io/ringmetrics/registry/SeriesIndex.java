@@ -200,16 +200,17 @@ final class SeriesIndex
     }
 
     /**
-     * Removes every series of a family, in one pass over the table.
+     * Removes every series of a family, in one pass over the table that stops once {@code count} are found.
      *
      * @param family the family.
+     * @param count  how many series of the family the table holds.
      * @return the removed series.
      */
-    synchronized List<SeriesDescriptor> removeFamily(final MetricFamily family)
+    synchronized List<SeriesDescriptor> removeFamily(final MetricFamily family, final int count)
     {
         final SeriesDescriptor[] table = this.table;
-        final List<SeriesDescriptor> removed = new ArrayList<>();
-        for (int i = 0; i < table.length; i++)
+        final List<SeriesDescriptor> removed = new ArrayList<>(count);
+        for (int i = 0; i < table.length && removed.size() < count; i++)
         {
             final SeriesDescriptor entry = table[i];
             if (entry != null && entry.family == family)

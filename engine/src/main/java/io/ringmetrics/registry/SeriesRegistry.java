@@ -142,6 +142,7 @@ public final class SeriesRegistry
                     series = new SeriesDescriptor(id, family, values, SeriesHash.of(name, labelNames, values));
                     bySlot.setRelease(SeriesId.slot(id), series);
                     index.insert(series);
+                    family.indexed++;
                     return series;
                 }
                 budget.releaseSeries();
@@ -392,7 +393,8 @@ public final class SeriesRegistry
             family.removed = true;
             // Out of the index before the name is free again, so a family registered anew under the same name never
             // shares the index with these series.
-            removed = index.removeFamily(family);
+            removed = index.removeFamily(family, family.indexed);
+            family.indexed = 0;
             for (int i = 0; i < removed.size(); i++)
             {
                 budget.releaseSeries();
@@ -434,6 +436,7 @@ public final class SeriesRegistry
             else
             {
                 index.remove(series);
+                family.indexed--;
                 budget.releaseSeries();
             }
             bySlot.setRelease(series.slot(), null);

@@ -380,6 +380,15 @@ class SeriesIndexTest
         assertNotSame(gauge, again);
         assertSame(again, registry.find(MetricType.GAUGE, "r_total", "k", "v"));
         assertEquals(2, registry.budget().seriesCount());
+
+        final SeriesDescriptor w = registry.register(MetricType.GAUGE, "r_total", null, null, pairs("k", "w"));
+        final SeriesDescriptor x = registry.register(MetricType.GAUGE, "r_total", null, null, pairs("k", "x"));
+        assertTrue(registry.evict(w));
+        assertEquals(Set.of(again, x), Set.copyOf(registry.remove("r_total", MetricType.GAUGE)),
+            "removal finds exactly the series left after an eviction");
+        assertNull(registry.find(MetricType.GAUGE, "r_total", "k", "x"));
+        assertEquals(1, registry.family("kept_total").series().size());
+        assertEquals(1, registry.budget().seriesCount());
     }
 
     @Test
