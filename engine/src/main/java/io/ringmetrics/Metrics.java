@@ -22,8 +22,9 @@ import io.ringmetrics.ring.UpdateOp;
  * metrics.recordHttpRequest("/api/v1/transcribe", "POST", "200", 0.145);
  * }</pre>
  * <b>Name-based calls.</b> Labels are name/value pairs in any order. The first call for a series validates and
- * registers it; later calls find it again without validating, locking or allocating (a lock-free lookup; the label
- * pairs of the fixed-arity overloads go through a per-thread scratch array, so no varargs array is created).
+ * registers it; later calls find it again without validating, locking or allocating: one lock-free probe of the
+ * registry's index with a hash of the name and the pairs (in any order). The fixed-arity overloads pass their
+ * strings straight down (no varargs array, no per-thread state); only a miss builds an array, for registration.
  * <p>
  * <b>Errors.</b> In silent mode (default) an invalid or refused operation returns normally, is counted in the
  * error meta-metrics and logged (rate-limited). In propagate mode it throws a {@link MetricsException} subtype.
@@ -36,10 +37,9 @@ public final class Metrics implements AutoCloseable
     private static final String[] NO_LABELS = new String[0];
 
     private final MetricsEngine engine;
+    private final SeriesRegistry registry; // the engine's, held here to save a load per lookup
     private final MetricsExporter exporter;
     private final ErrorHandler errors;
-    private final ThreadLocal<String[][]> scratch = ThreadLocal.withInitial(
-        () -> new String[][] { NO_LABELS, new String[2], new String[4], new String[6] });
 
     /**
      * Wraps a running engine and starts the exporter on it.
@@ -51,6 +51,7 @@ public final class Metrics implements AutoCloseable
     public Metrics(final MetricsEngine engine, final MetricsExporter exporter, final MetricsErrorConfig errorConfig)
     {
         this.engine = engine;
+        this.registry = engine.registry();
         this.exporter = exporter;
         this.errors = new ErrorHandler(errorConfig, engine.config().limits(), engine.errors());
         exporter.start(engine);
@@ -74,7 +75,7 @@ public final class Metrics implements AutoCloseable
      */
     public void increment(final String name)
     {
-        update(MetricType.COUNTER, "increment", name, pairs0(), UpdateOp.COUNTER_ADD, 1L);
+        update(MetricType.COUNTER, "increment", name, UpdateOp.COUNTER_ADD, 1L);
     }
 
     /**
@@ -84,7 +85,7 @@ public final class Metrics implements AutoCloseable
      */
     public void increment(final String name, final String k1, final String v1)
     {
-        update(MetricType.COUNTER, "increment", name, pairs(k1, v1), UpdateOp.COUNTER_ADD, 1L);
+        update(MetricType.COUNTER, "increment", name, k1, v1, UpdateOp.COUNTER_ADD, 1L);
     }
 
     /**
@@ -96,7 +97,7 @@ public final class Metrics implements AutoCloseable
      */
     public void increment(final String name, final String k1, final String v1, final String k2, final String v2)
     {
-        update(MetricType.COUNTER, "increment", name, pairs(k1, v1, k2, v2), UpdateOp.COUNTER_ADD, 1L);
+        update(MetricType.COUNTER, "increment", name, k1, v1, k2, v2, UpdateOp.COUNTER_ADD, 1L);
     }
 
     /**
@@ -112,7 +113,7 @@ public final class Metrics implements AutoCloseable
         final String name, final String k1, final String v1, final String k2, final String v2, final String k3,
         final String v3)
     {
-        update(MetricType.COUNTER, "increment", name, pairs(k1, v1, k2, v2, k3, v3), UpdateOp.COUNTER_ADD, 1L);
+        update(MetricType.COUNTER, "increment", name, k1, v1, k2, v2, k3, v3, UpdateOp.COUNTER_ADD, 1L);
     }
 
     /**
@@ -124,7 +125,10 @@ public final class Metrics implements AutoCloseable
      */
     public void incrementBy(final String name, final long amount, final String... labelPairs)
     {
-        add(name, amount, labelPairs);
+        if (checkIncrement(name, amount))
+        {
+            update(MetricType.COUNTER, "increment_by", name, labelPairs, UpdateOp.COUNTER_ADD, amount);
+        }
     }
 
     /**
@@ -135,7 +139,10 @@ public final class Metrics implements AutoCloseable
      */
     public void incrementBy(final String name, final long amount, final String k1, final String v1)
     {
-        add(name, amount, pairs(k1, v1));
+        if (checkIncrement(name, amount))
+        {
+            update(MetricType.COUNTER, "increment_by", name, k1, v1, UpdateOp.COUNTER_ADD, amount);
+        }
     }
 
     /**
@@ -149,17 +156,20 @@ public final class Metrics implements AutoCloseable
     public void incrementBy(
         final String name, final long amount, final String k1, final String v1, final String k2, final String v2)
     {
-        add(name, amount, pairs(k1, v1, k2, v2));
+        if (checkIncrement(name, amount))
+        {
+            update(MetricType.COUNTER, "increment_by", name, k1, v1, k2, v2, UpdateOp.COUNTER_ADD, amount);
+        }
     }
 
-    private void add(final String name, final long amount, final String[] pairs)
+    private boolean checkIncrement(final String name, final long amount)
     {
         if (amount < 0)
         {
             invalidValue("increment_by", name, "counter increment must be >= 0, was " + amount);
-            return;
+            return false;
         }
-        update(MetricType.COUNTER, "increment_by", name, pairs, UpdateOp.COUNTER_ADD, amount);
+        return true;
     }
 
     // ------------------------------------------------------------------------------------------------------ gauges
@@ -184,7 +194,10 @@ public final class Metrics implements AutoCloseable
      */
     public void setGauge(final String name, final double value, final String k1, final String v1)
     {
-        gauge("set_gauge", name, UpdateOp.GAUGE_SET, value, pairs(k1, v1));
+        if (checkFinite("set_gauge", name, value))
+        {
+            update(MetricType.GAUGE, "set_gauge", name, k1, v1, UpdateOp.GAUGE_SET, Double.doubleToRawLongBits(value));
+        }
     }
 
     /**
@@ -198,7 +211,11 @@ public final class Metrics implements AutoCloseable
     public void setGauge(
         final String name, final double value, final String k1, final String v1, final String k2, final String v2)
     {
-        gauge("set_gauge", name, UpdateOp.GAUGE_SET, value, pairs(k1, v1, k2, v2));
+        if (checkFinite("set_gauge", name, value))
+        {
+            update(MetricType.GAUGE, "set_gauge", name, k1, v1, k2, v2, UpdateOp.GAUGE_SET,
+                Double.doubleToRawLongBits(value));
+        }
     }
 
     private void gauge(
@@ -230,7 +247,11 @@ public final class Metrics implements AutoCloseable
      */
     public void incrementGauge(final String name, final double amount, final String k1, final String v1)
     {
-        gauge("increment_gauge", name, UpdateOp.GAUGE_ADD, amount, pairs(k1, v1));
+        if (checkFinite("increment_gauge", name, amount))
+        {
+            update(MetricType.GAUGE, "increment_gauge", name, k1, v1, UpdateOp.GAUGE_ADD,
+                Double.doubleToRawLongBits(amount));
+        }
     }
 
     /**
@@ -253,7 +274,11 @@ public final class Metrics implements AutoCloseable
      */
     public void decrementGauge(final String name, final double amount, final String k1, final String v1)
     {
-        gauge("decrement_gauge", name, UpdateOp.GAUGE_ADD, -amount, pairs(k1, v1));
+        if (checkFinite("decrement_gauge", name, -amount))
+        {
+            update(MetricType.GAUGE, "decrement_gauge", name, k1, v1, UpdateOp.GAUGE_ADD,
+                Double.doubleToRawLongBits(-amount));
+        }
     }
 
     // -------------------------------------------------------------------------------------------------- histograms
@@ -284,7 +309,7 @@ public final class Metrics implements AutoCloseable
     {
         if (checkFinite("observe_histogram", name, value))
         {
-            update(MetricType.HISTOGRAM, "observe_histogram", name, pairs(k1, v1), UpdateOp.HISTOGRAM_OBSERVE,
+            update(MetricType.HISTOGRAM, "observe_histogram", name, k1, v1, UpdateOp.HISTOGRAM_OBSERVE,
                 Double.doubleToRawLongBits(value));
         }
     }
@@ -302,7 +327,7 @@ public final class Metrics implements AutoCloseable
     {
         if (checkFinite("observe_histogram", name, value))
         {
-            update(MetricType.HISTOGRAM, "observe_histogram", name, pairs(k1, v1, k2, v2), UpdateOp.HISTOGRAM_OBSERVE,
+            update(MetricType.HISTOGRAM, "observe_histogram", name, k1, v1, k2, v2, UpdateOp.HISTOGRAM_OBSERVE,
                 Double.doubleToRawLongBits(value));
         }
     }
@@ -321,11 +346,11 @@ public final class Metrics implements AutoCloseable
     public void recordHttpRequest(final String endpoint, final String method, final String status, final double seconds)
     {
         update(MetricType.COUNTER, "record_http_request", "http_requests_total",
-            pairs("method", method, "endpoint", endpoint, "status", status), UpdateOp.COUNTER_ADD, 1L);
+            "method", method, "endpoint", endpoint, "status", status, UpdateOp.COUNTER_ADD, 1L);
         if (checkFinite("record_http_request", "http_request_duration_seconds", seconds))
         {
             update(MetricType.HISTOGRAM, "record_http_request", "http_request_duration_seconds",
-                pairs("method", method, "endpoint", endpoint), UpdateOp.HISTOGRAM_OBSERVE,
+                "method", method, "endpoint", endpoint, UpdateOp.HISTOGRAM_OBSERVE,
                 Double.doubleToRawLongBits(seconds));
         }
     }
@@ -342,11 +367,11 @@ public final class Metrics implements AutoCloseable
     public void recordJobCompleted(final String model, final String language, final double seconds, final String status)
     {
         update(MetricType.COUNTER, "record_job_completed", "jobs_completed_total",
-            pairs("model", model, "language", language, "status", status), UpdateOp.COUNTER_ADD, 1L);
+            "model", model, "language", language, "status", status, UpdateOp.COUNTER_ADD, 1L);
         if (checkFinite("record_job_completed", "job_duration_seconds", seconds))
         {
             update(MetricType.HISTOGRAM, "record_job_completed", "job_duration_seconds",
-                pairs("model", model, "language", language), UpdateOp.HISTOGRAM_OBSERVE,
+                "model", model, "language", language, UpdateOp.HISTOGRAM_OBSERVE,
                 Double.doubleToRawLongBits(seconds));
         }
     }
@@ -360,7 +385,7 @@ public final class Metrics implements AutoCloseable
     public void recordError(final String category, final String errorType)
     {
         update(MetricType.COUNTER, "record_error", "errors_total",
-            pairs("category", category, "error_type", errorType), UpdateOp.COUNTER_ADD, 1L);
+            "category", category, "error_type", errorType, UpdateOp.COUNTER_ADD, 1L);
     }
 
     // -------------------------------------------------------------------------------------------------- management
@@ -487,17 +512,81 @@ public final class Metrics implements AutoCloseable
         final long value)
     {
         final String[] pairs = labelPairs == null ? NO_LABELS : labelPairs;
-        final SeriesDescriptor series = engine.registry().find(type, name, pairs);
+        final SeriesDescriptor series = registry.find(type, name, pairs);
         if (series != null)
         {
             engine.publish(series.id(), op, value);
         }
         else
         {
-            registerAndPublish(type, operation, name, pairs, op, value);
+            registerAndPublish(type, operation, name, pairs.clone(), op, value); // a copy: the caller may reuse it
         }
     }
 
+    private void update(
+        final MetricType type, final String operation, final String name, final int op, final long value)
+    {
+        final SeriesDescriptor series = registry.find(type, name);
+        if (series != null)
+        {
+            engine.publish(series.id(), op, value);
+        }
+        else
+        {
+            registerAndPublish(type, operation, name, NO_LABELS, op, value);
+        }
+    }
+
+    private void update(
+        final MetricType type, final String operation, final String name, final String k1, final String v1,
+        final int op, final long value)
+    {
+        final SeriesDescriptor series = registry.find(type, name, k1, v1);
+        if (series != null)
+        {
+            engine.publish(series.id(), op, value);
+        }
+        else
+        {
+            registerAndPublish(type, operation, name, new String[] { k1, v1 }, op, value);
+        }
+    }
+
+    private void update(
+        final MetricType type, final String operation, final String name, final String k1, final String v1,
+        final String k2, final String v2, final int op, final long value)
+    {
+        final SeriesDescriptor series = registry.find(type, name, k1, v1, k2, v2);
+        if (series != null)
+        {
+            engine.publish(series.id(), op, value);
+        }
+        else
+        {
+            registerAndPublish(type, operation, name, new String[] { k1, v1, k2, v2 }, op, value);
+        }
+    }
+
+    private void update(
+        final MetricType type, final String operation, final String name, final String k1, final String v1,
+        final String k2, final String v2, final String k3, final String v3, final int op, final long value)
+    {
+        final SeriesDescriptor series = registry.find(type, name, k1, v1, k2, v2, k3, v3);
+        if (series != null)
+        {
+            engine.publish(series.id(), op, value);
+        }
+        else
+        {
+            registerAndPublish(type, operation, name, new String[] { k1, v1, k2, v2, k3, v3 }, op, value);
+        }
+    }
+
+    /**
+     * The slow path of a miss: validates and registers (locks, may allocate), then publishes.
+     *
+     * @param pairs label pairs owned by this call.
+     */
     private void registerAndPublish(
         final MetricType type, final String operation, final String name, final String[] pairs, final int op,
         final long value)
@@ -505,7 +594,7 @@ public final class Metrics implements AutoCloseable
         final SeriesDescriptor series;
         try
         {
-            series = engine.registerQuietly(type, name, null, null, pairs.clone());
+            series = engine.registerQuietly(type, name, null, null, pairs);
         }
         catch (final MetricsException ex)
         {
@@ -540,41 +629,5 @@ public final class Metrics implements AutoCloseable
     private void invalidValue(final String operation, final String name, final String detail)
     {
         errors.handle(new ValidationException(ErrorType.INVALID_VALUE, detail), operation, name);
-    }
-
-    private String[] pairs0()
-    {
-        return NO_LABELS;
-    }
-
-    private String[] pairs(final String k1, final String v1)
-    {
-        final String[] p = scratch.get()[1];
-        p[0] = k1;
-        p[1] = v1;
-        return p;
-    }
-
-    private String[] pairs(final String k1, final String v1, final String k2, final String v2)
-    {
-        final String[] p = scratch.get()[2];
-        p[0] = k1;
-        p[1] = v1;
-        p[2] = k2;
-        p[3] = v2;
-        return p;
-    }
-
-    private String[] pairs(
-        final String k1, final String v1, final String k2, final String v2, final String k3, final String v3)
-    {
-        final String[] p = scratch.get()[3];
-        p[0] = k1;
-        p[1] = v1;
-        p[2] = k2;
-        p[3] = v2;
-        p[4] = k3;
-        p[5] = v3;
-        return p;
     }
 }

@@ -118,6 +118,82 @@ class MetricsApiTest
         assertEquals(2, m.engine().snapshot().counter("http_total", "a", "1", "b", "2"));
     }
 
+    @Test
+    void everyFixedArityOverloadFindsTheSeriesWhateverThePairOrder()
+    {
+        final Metrics m = silent();
+        m.increment("three_total", "a", "1", "b", "2", "c", "3");
+        m.increment("three_total", "a", "1", "c", "3", "b", "2");
+        m.increment("three_total", "b", "2", "a", "1", "c", "3");
+        m.increment("three_total", "b", "2", "c", "3", "a", "1");
+        m.increment("three_total", "c", "3", "a", "1", "b", "2");
+        m.increment("three_total", "c", "3", "b", "2", "a", "1");
+        m.incrementBy("two_total", 2, "a", "1", "b", "2");
+        m.incrementBy("two_total", 3, "b", "2", "a", "1");
+        m.setGauge("two_gauge", 1.0, "b", "2", "a", "1");
+        m.incrementGauge("one_gauge", 2.0, "a", "1");
+        m.decrementGauge("one_gauge", 0.5, "a", "1");
+        m.observeHistogram("two_seconds", 0.5, "a", "1", "b", "2");
+        m.observeHistogram("two_seconds", 1.5, "b", "2", "a", "1");
+        m.increment("two_total", new String("b"), new String("2"), new String("a"), new String("1"));
+        m.increment(new String("two_total"), "a", "1", "b", "2");
+        assertEquals(5, m.labelCombinationCount(), "one series per metric");
+        final MetricsSnapshot s = m.engine().snapshot();
+        assertEquals(6, s.counter("three_total", "c", "3", "b", "2", "a", "1"));
+        assertEquals(7, s.counter("two_total", "a", "1", "b", "2"));
+        assertEquals(1.0, s.gauge("two_gauge", "a", "1", "b", "2"));
+        assertEquals(1.5, s.gauge("one_gauge", "a", "1"));
+        assertEquals(2.0, s.histogram("two_seconds", "b", "2", "a", "1").sum(), 1e-12);
+    }
+
+    @Test
+    void aLabelNameGivenTwiceNeverUpdatesAnExistingSeries()
+    {
+        final Metrics m = propagating();
+        m.increment("dup_total", "a", "1", "b", "1");
+        m.increment("dup3_total", "a", "1", "b", "1", "c", "1");
+        assertEquals(ErrorType.DUPLICATE_LABEL, assertThrows(ValidationException.class,
+            () -> m.increment("dup_total", "a", "1", "a", "1")).errorType());
+        assertEquals(ErrorType.DUPLICATE_LABEL, assertThrows(ValidationException.class,
+            () -> m.increment("dup_total", "b", "1", "b", "1")).errorType());
+        assertEquals(ErrorType.DUPLICATE_LABEL, assertThrows(ValidationException.class,
+            () -> m.increment("dup3_total", "a", "1", "b", "1", "a", "1")).errorType());
+        assertEquals(ErrorType.DUPLICATE_LABEL, assertThrows(ValidationException.class,
+            () -> m.increment("dup_total", new String[] { "a", "1", "a", "1" })).errorType());
+        final MetricsSnapshot s = m.engine().snapshot();
+        assertEquals(1, s.counter("dup_total", "a", "1", "b", "1"));
+        assertEquals(1, s.counter("dup3_total", "a", "1", "b", "1", "c", "1"));
+        assertEquals(2, m.labelCombinationCount());
+    }
+
+    @Test
+    void otherLabelNamesWithTheSameValuesAreAConflictNotAMatch()
+    {
+        final Metrics m = propagating();
+        m.increment("names_total", "a", "1", "b", "2");
+        assertEquals(ErrorType.LABEL_NAMES_CONFLICT, assertThrows(ValidationException.class,
+            () -> m.increment("names_total", "a", "1", "c", "2")).errorType());
+        assertEquals(ErrorType.LABEL_NAMES_CONFLICT, assertThrows(ValidationException.class,
+            () -> m.increment("names_total", "a", "1")).errorType());
+        assertEquals(ErrorType.TYPE_CONFLICT, assertThrows(ValidationException.class,
+            () -> m.setGauge("names_total", 1.0, "a", "1", "b", "2")).errorType());
+        assertEquals(1, m.engine().snapshot().counter("names_total", "a", "1", "b", "2"));
+    }
+
+    @Test
+    void nullLabelStringsInFixedArityCallsAreReportedNotThrownAsNullPointers()
+    {
+        final Metrics m = propagating();
+        m.increment("n_total", "a", "1", "b", "2");
+        assertEquals(ErrorType.INVALID_LABEL_VALUE, assertThrows(ValidationException.class,
+            () -> m.increment("n_total", "a", "1", "b", null)).errorType());
+        assertEquals(ErrorType.INVALID_LABEL_NAME, assertThrows(ValidationException.class,
+            () -> m.increment("n_total", "a", "1", null, "2")).errorType());
+        assertEquals(ErrorType.INVALID_NAME, assertThrows(ValidationException.class,
+            () -> m.increment(null, "a", "1", "b", "2")).errorType());
+        assertEquals(1, m.engine().snapshot().counter("n_total", "a", "1", "b", "2"));
+    }
+
     static Stream<Arguments> invalidInput()
     {
         return Stream.of(

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * One metric name: its type, help text, canonical label names (sorted), histogram shape, and its series.
  * <p>
- * <b>Threading.</b> Immutable apart from its series index: series are found lock-free
+ * <b>Threading.</b> Immutable. Its series live in the registry's {@link SeriesIndex}: they are found lock-free
  * ({@link #find(String[])}) and added or removed under this object's monitor by {@link SeriesRegistry}.
  */
 public final class MetricFamily
@@ -18,14 +18,16 @@ public final class MetricFamily
     private final String[] labelNames;
     private final HistogramSpec histogramSpec;
     private final int ordinal;
-    final LabelIndex index = new LabelIndex();
+    private final SeriesIndex index;
     SeriesDescriptor overflowSeries; // under this monitor
     boolean removed; // under this monitor
+    int indexed; // series of this family in the index, under this monitor
 
     MetricFamily(
         final String name, final MetricType type, final String help, final String[] labelNames,
-        final HistogramSpec histogramSpec, final int ordinal)
+        final HistogramSpec histogramSpec, final int ordinal, final SeriesIndex index)
     {
+        this.index = index;
         this.name = name;
         this.type = type;
         this.help = help;
@@ -98,13 +100,18 @@ public final class MetricFamily
      */
     public SeriesDescriptor find(final String[] pairs)
     {
-        return index.find(labelNames, pairs);
+        if (pairs == null || !SeriesRegistry.wellFormed(pairs))
+        {
+            return null;
+        }
+        final SeriesDescriptor series = index.find(SeriesHash.ofPairs(name, pairs), name, pairs);
+        return series != null && series.family == this ? series : null;
     }
 
-    /** @return the live series, a copy. */
+    /** @return the live series, a copy (a scan of the registry's index). */
     public List<SeriesDescriptor> series()
     {
-        return index.entries();
+        return index.entries(this);
     }
 
     @Override

@@ -8,7 +8,6 @@ import io.ringmetrics.limits.SeriesBudget;
 import io.ringmetrics.store.HistogramSpec;
 import io.ringmetrics.store.SlotAllocator;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -23,7 +22,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <b>Threading.</b> Any thread. A metric family is created by {@link ConcurrentHashMap#computeIfAbsent} with its
  * {@code max_metrics} reservation made inside, so two threads racing on one name get one family and the limit is
  * never passed. Series are added under the family's monitor after a compare-and-set reservation against
- * {@code max_label_combinations}. Lookups ({@link #find}) take no lock and allocate nothing.
+ * {@code max_label_combinations}. Lookups ({@link #find}) take no lock and allocate nothing: one hash of the name
+ * and the label pairs (in any order), one probe of the registry-wide {@link SeriesIndex}.
  * <p>
  * When {@code max_label_combinations} is reached, a new label set of an existing metric is not lost: it resolves to
  * the metric's overflow series (single label {@code overflow="true"}), so totals stay right. Overflow series do not
@@ -34,16 +34,15 @@ public final class SeriesRegistry
     /** Label name of the overflow series. */
     public static final String OVERFLOW_LABEL = "overflow";
 
-    private static final String[] OVERFLOW_NAMES = { OVERFLOW_LABEL };
     /** Longest wait for a removed series' slot to come back from the writer at registration: 1 s. */
     private static final long SLOT_WAIT_NANOS = 1_000_000_000L;
-    private static final String[] OVERFLOW_VALUES = { "true" };
 
     private final MetricsResourceConfig config;
     private final NameRules rules;
     private final SeriesBudget budget;
     private final SlotAllocator slots;
     private final ConcurrentHashMap<String, MetricFamily> families = new ConcurrentHashMap<>();
+    private final SeriesIndex index = new SeriesIndex();
     private final AtomicReferenceArray<SeriesDescriptor> bySlot;
     private final AtomicInteger familyOrdinal = new AtomicInteger();
     private final Set<String> reservedNames;
@@ -138,11 +137,12 @@ public final class SeriesRegistry
                     final String[] values = new String[labelNames.length];
                     for (int i = 0; i < labelNames.length; i++)
                     {
-                        values[i] = LabelIndex.valueOf(labelNames[i], pairs);
+                        values[i] = SeriesMatch.valueOf(labelNames[i], pairs);
                     }
-                    series = new SeriesDescriptor(id, family, family.labelNamesNoCopy(), values, false);
+                    series = new SeriesDescriptor(id, family, values, SeriesHash.of(name, labelNames, values));
                     bySlot.setRelease(SeriesId.slot(id), series);
-                    family.index.insert(series);
+                    index.insert(series);
+                    family.indexed++;
                     return series;
                 }
                 budget.releaseSeries();
@@ -175,7 +175,7 @@ public final class SeriesRegistry
                     return null;
                 }
                 return new MetricFamily(n, type, help == null ? "" : help, labelNames, spec,
-                    familyOrdinal.getAndIncrement());
+                    familyOrdinal.getAndIncrement(), index);
             });
             if (family == null)
             {
@@ -230,7 +230,7 @@ public final class SeriesRegistry
                 throw new ResourceLimitException(ErrorType.LABEL_COMBINATION_LIMIT_EXCEEDED,
                     "no slot left for the overflow series of '" + family.name() + "'");
             }
-            overflow = new SeriesDescriptor(id, family, OVERFLOW_NAMES, OVERFLOW_VALUES, true);
+            overflow = SeriesDescriptor.overflow(id, family); // not indexed
             bySlot.setRelease(SeriesId.slot(id), overflow);
             family.overflowSeries = overflow;
         }
@@ -243,45 +243,127 @@ public final class SeriesRegistry
      * @param type       expected type.
      * @param name       metric name.
      * @param labelPairs label name/value pairs in any order.
-     * @return the series, or {@code null} if it is not registered as given (including a type mismatch).
+     * @return the series, or {@code null} if it is not registered as given (including a type mismatch, a
+     *         {@code null} string, an odd number of strings or a label name given twice).
      */
     public SeriesDescriptor find(final MetricType type, final String name, final String[] labelPairs)
     {
-        if (name == null)
+        if (labelPairs == null || labelPairs.length == 0)
+        {
+            return find(type, name);
+        }
+        if (name == null || !wellFormed(labelPairs))
         {
             return null; // the registration path reports it as invalid
         }
-        final MetricFamily family = families.get(name);
-        if (family == null || family.type() != type)
-        {
-            return null;
-        }
-        final String[] labelNames = family.labelNamesNoCopy();
-        final int pairCount = labelPairs == null ? 0 : labelPairs.length;
-        if (pairCount != 2 * labelNames.length)
-        {
-            return null;
-        }
-        for (final String labelName : labelNames)
-        {
-            if (!containsName(labelPairs, labelName))
-            {
-                return null;
-            }
-        }
-        return labelNames.length == 0 ? family.index.find(labelNames) : family.find(labelPairs);
+        return ofType(type, index.find(SeriesHash.ofPairs(name, labelPairs), name, labelPairs));
     }
 
-    private static boolean containsName(final String[] pairs, final String name)
+    /**
+     * {@link #find(MetricType, String, String[])} for a series without labels.
+     *
+     * @param type expected type.
+     * @param name metric name.
+     * @return the series or {@code null}.
+     */
+    public SeriesDescriptor find(final MetricType type, final String name)
     {
-        for (int i = 0; i < pairs.length; i += 2)
+        if (name == null)
         {
-            if (name.equals(pairs[i]))
+            return null;
+        }
+        return ofType(type, index.find(SeriesHash.of(name, 0), name));
+    }
+
+    /**
+     * {@link #find(MetricType, String, String[])} for one label pair.
+     *
+     * @param type expected type.
+     * @param name metric name.
+     * @param k1   label name.
+     * @param v1   label value.
+     * @return the series or {@code null}.
+     */
+    public SeriesDescriptor find(final MetricType type, final String name, final String k1, final String v1)
+    {
+        if (name == null || k1 == null || v1 == null)
+        {
+            return null;
+        }
+        return ofType(type, index.find(SeriesHash.of(name, SeriesHash.pair(k1, v1)), name, k1, v1));
+    }
+
+    /**
+     * {@link #find(MetricType, String, String[])} for two label pairs, in either order.
+     *
+     * @param type expected type.
+     * @param name metric name.
+     * @param k1   label name.
+     * @param v1   label value.
+     * @param k2   label name.
+     * @param v2   label value.
+     * @return the series or {@code null}.
+     */
+    public SeriesDescriptor find(
+        final MetricType type, final String name, final String k1, final String v1, final String k2, final String v2)
+    {
+        if (name == null || k1 == null || v1 == null || k2 == null || v2 == null)
+        {
+            return null;
+        }
+        final int hash = SeriesHash.of(name, SeriesHash.pair(k1, v1) + SeriesHash.pair(k2, v2));
+        return ofType(type, index.find(hash, name, k1, v1, k2, v2));
+    }
+
+    /**
+     * {@link #find(MetricType, String, String[])} for three label pairs, in any order.
+     *
+     * @param type expected type.
+     * @param name metric name.
+     * @param k1   label name.
+     * @param v1   label value.
+     * @param k2   label name.
+     * @param v2   label value.
+     * @param k3   label name.
+     * @param v3   label value.
+     * @return the series or {@code null}.
+     */
+    public SeriesDescriptor find(
+        final MetricType type, final String name, final String k1, final String v1, final String k2, final String v2,
+        final String k3, final String v3)
+    {
+        if (name == null || k1 == null || v1 == null || k2 == null || v2 == null || k3 == null || v3 == null)
+        {
+            return null;
+        }
+        final int hash = SeriesHash.of(name,
+            SeriesHash.pair(k1, v1) + SeriesHash.pair(k2, v2) + SeriesHash.pair(k3, v3));
+        return ofType(type, index.find(hash, name, k1, v1, k2, v2, k3, v3));
+    }
+
+    private static SeriesDescriptor ofType(final MetricType type, final SeriesDescriptor series)
+    {
+        return series != null && series.family.type() == type ? series : null;
+    }
+
+    /**
+     * @param pairs label pairs.
+     * @return {@code true} if there is an even number of strings and none is {@code null}.
+     */
+    static boolean wellFormed(final String[] pairs)
+    {
+        if ((pairs.length & 1) != 0)
+        {
+            return false;
+        }
+        for (final String s : pairs)
+        {
+            if (s == null)
             {
-                return pairs[i + 1] != null; // a null value is left to the registration path to report
+                return false;
             }
         }
-        return false;
+        return true;
     }
 
     /**
@@ -304,17 +386,20 @@ public final class SeriesRegistry
         final List<SeriesDescriptor> removed;
         synchronized (family)
         {
-            if (family.removed || !families.remove(name, family))
+            if (family.removed)
             {
                 return List.of();
             }
             family.removed = true;
-            removed = new ArrayList<>(family.index.entries());
-            for (final SeriesDescriptor series : removed)
+            // Out of the index before the name is free again, so a family registered anew under the same name never
+            // shares the index with these series.
+            removed = index.removeFamily(family, family.indexed);
+            family.indexed = 0;
+            for (int i = 0; i < removed.size(); i++)
             {
-                family.index.remove(series);
                 budget.releaseSeries();
             }
+            families.remove(name, family);
             if (family.overflowSeries != null)
             {
                 removed.add(family.overflowSeries);
@@ -350,7 +435,8 @@ public final class SeriesRegistry
             }
             else
             {
-                family.index.remove(series);
+                index.remove(series);
+                family.indexed--;
                 budget.releaseSeries();
             }
             bySlot.setRelease(series.slot(), null);

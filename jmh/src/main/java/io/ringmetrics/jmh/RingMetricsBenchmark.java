@@ -56,8 +56,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *       ring.</li>
  *   <li>{@code counterIncrementByLabels}, {@code histogramObserveByLabels}: the name-based {@link Metrics} API with
  *       its fixed-arity overloads ({@code increment(name, k1, v1, k2, v2)}, {@code observeHistogram(name, v, k1, v1,
- *       k2, v2)}): a lock-free registry lookup, then the publish. {@code gaugeSetByLabels} goes through
- *       {@code setGauge(name, value, String...)}, which has no fixed-arity overload.</li>
+ *       k2, v2)}, {@code setGauge(name, value, k1, v1, k2, v2)}): a lock-free registry lookup, then the publish.
+ *       {@code counterIncrementByLabelsReorderedNoDrop} gives the pairs in the other order than registered
+ *       ({@code path} first).</li>
  * </ul>
  *
  * <p><b>Free-running vs no-drop.</b> A free-running caller publishes faster than one writer applies, so its ring
@@ -193,6 +194,24 @@ public class RingMetricsBenchmark {
         Metrics m = metrics;
         for (int i = 0; i < BURST; i++) {
             m.observeHistogram(HISTOGRAM_NAME, obs.nextSeconds(), METHOD, METHOD_VALUE, PATH, PATH_VALUE);
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public void counterIncrementByLabelsReorderedNoDrop(DrainedRing drained, EngineAccounting accounting) {
+        Metrics m = metrics;
+        for (int i = 0; i < BURST; i++) {
+            m.increment(COUNTER_NAME, PATH, PATH_VALUE, METHOD, METHOD_VALUE);
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public void gaugeSetByLabelsNoDrop(DrainedRing drained, Observations obs, EngineAccounting accounting) {
+        Metrics m = metrics;
+        for (int i = 0; i < BURST; i++) {
+            m.setGauge(GAUGE_NAME, obs.nextGauge(), METHOD, METHOD_VALUE, PATH, PATH_VALUE);
         }
     }
 
