@@ -68,6 +68,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * trial. The {@code *NoDrop} variants publish bursts of {@link #BURST} updates (no more than the first ring's 1024 slots)
  * into a ring the writer has drained before each burst ({@link DrainedRing}, untimed): every update takes the
  * publish path ({@code dropped = 0}), with the writer running, and their score is the cost of one publish.
+ * {@code gaugeSetFixedValueNoDrop} and {@code histogramObserveFixedValueNoDrop} publish one value read from a field,
+ * to separate the publish from producing a new value per call ({@link Observations}, which the peers pay too).
  *
  * <p>With {@code -t 2} the two caller threads and the writer thread share the machine's cores; on a 2-core machine
  * that oversubscribes it (the writer needs a core of its own) and the drop counts show it.
@@ -93,6 +95,9 @@ public class RingMetricsBenchmark {
     private Counter counter;
     private Gauge gauge;
     private Histogram histogram;
+    /** Values of the {@code *FixedValueNoDrop} variants: fields, so the JIT cannot fold them into constants. */
+    private double fixedGauge = 42.0;
+    private double fixedSeconds = 0.005;
 
     @Setup
     public void setup() {
@@ -176,6 +181,32 @@ public class RingMetricsBenchmark {
         Histogram h = histogram;
         for (int i = 0; i < BURST; i++) {
             h.observe(obs.nextSeconds());
+        }
+    }
+
+    /**
+     * {@link #gaugeSetNoDrop} with one value read from a field instead of {@link Observations}: the publish alone,
+     * without the cost of producing a new value per call (a loop-carried index in the state object and a table
+     * read, which the peer benchmarks pay too).
+     */
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public void gaugeSetFixedValueNoDrop(DrainedRing drained, EngineAccounting accounting) {
+        Gauge g = gauge;
+        double value = fixedGauge;
+        for (int i = 0; i < BURST; i++) {
+            g.set(value);
+        }
+    }
+
+    /** {@link #histogramObserveNoDrop} with one value read from a field: the publish alone (see above). */
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public void histogramObserveFixedValueNoDrop(DrainedRing drained, EngineAccounting accounting) {
+        Histogram h = histogram;
+        double value = fixedSeconds;
+        for (int i = 0; i < BURST; i++) {
+            h.observe(value);
         }
     }
 
