@@ -69,6 +69,7 @@ class SustainedLoadTest
     void loadWithThreadChurnAccountsForEveryUpdate(final BackpressurePolicy policy) throws Exception
     {
         final EngineConfig config = EngineConfig.builder()
+            .initialRingSize(16) // rings grow (16 -> 256 slots) while threads churn and die with grown rings
             .ringSize(256) // small: with DROP the rings do overflow under this load
             .backpressure(policy)
             .maxPooledRings(MAX_POOLED_RINGS)
