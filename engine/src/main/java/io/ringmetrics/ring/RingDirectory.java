@@ -61,7 +61,7 @@ public final class RingDirectory
     private volatile ThreadRing[] activeRings = NO_RINGS;
     private volatile boolean closed;
 
-    // Totals of rings discarded when the pool was full; guarded by this.
+    // Totals of rings no longer listed: discarded when the pool was full, or replaced by a larger ring; guarded by this.
     private final long[] discardedDropped = new long[UpdateOp.KIND_COUNT];
     private long discardedPublished;
 
