@@ -32,9 +32,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * increments with a release store ({@link AtomicLongArray#setRelease}), readers use
  * {@link AtomicLongArray#getAcquire}; they are spaced two cache lines apart in their own array.
  * <p>
+ * <b>Claiming.</b> The owner claims slots from the sequencer in batches ({@link #CLAIM_BATCH}) and publishes them one
+ * by one, in order; it keeps its position in two plain fields padded away from the fields the writer reads. A ring
+ * handed to a new owner (after its previous owner died and the writer drained it) continues from that position, so
+ * no claimed slot is ever skipped: the writer only reads slots up to the cursor.
+ * <p>
  * <b>Never</b> locks, allocates or blocks.
  */
-public final class ThreadRing
+public final class ThreadRing extends ThreadRingRhsPad
 {
     /** Receives the updates of a drain, in publication order. Called on the writer thread. */
     @FunctionalInterface
@@ -55,6 +60,8 @@ public final class ThreadRing
     private static final long OP_MASK = 0xFFFF_FFFFL;
     /** Updates the writer applies before it frees their slots for the owner. */
     static final int RELEASE_BATCH = 1024;
+    /** Slots the owner claims from the sequencer at once (fewer when the ring is nearly full). */
+    static final int CLAIM_BATCH = 64;
 
     private final SingleProducerSequencer sequencer;
     private final Sequence consumed = new Sequence();
@@ -91,13 +98,8 @@ public final class ThreadRing
      */
     public boolean tryPublish(final int id, final int op, final long value)
     {
-        final SingleProducerSequencer sequencer = this.sequencer;
-        final long sequence;
-        try
-        {
-            sequence = sequencer.tryNext(); // throws a preallocated, stack-less exception when full
-        }
-        catch (final InsufficientCapacityException ex)
+        final long sequence = nextSequence;
+        if (sequence > claimedUpTo && !claim())
         {
             return false;
         }
@@ -105,8 +107,36 @@ public final class ThreadRing
         final long[] slots = this.slots;
         slots[index] = ((long)id << 32) | (op & OP_MASK);
         slots[index + 1] = value;
-        sequencer.publish(sequence);
+        sequencer.publish(sequence); // release store of the cursor
+        nextSequence = sequence + 1;
         return true;
+    }
+
+    /**
+     * Claims up to {@link #CLAIM_BATCH} free slots from the sequencer, so the common path of
+     * {@link #tryPublish(int, int, long)} makes no call (a call there makes the JIT keep registers on the stack in
+     * every caller's loop). Called only when every claimed slot has been published, which is what
+     * {@link SingleProducerSequencer#tryNext(int)} assumes when it refreshes its view of the writer's sequence.
+     * Owner thread only.
+     *
+     * @return {@code false} if the ring is full.
+     */
+    private boolean claim()
+    {
+        final long free = sequencer.remainingCapacity();
+        if (free <= 0)
+        {
+            return false;
+        }
+        try
+        {
+            claimedUpTo = sequencer.tryNext((int)Math.min(free, CLAIM_BATCH));
+            return true;
+        }
+        catch (final InsufficientCapacityException ex) // not expected: only the owner claims, the writer only frees
+        {
+            return false;
+        }
     }
 
     /**
@@ -229,4 +259,25 @@ public final class ThreadRing
     {
         return (long)slots.length * Long.BYTES;
     }
+}
+
+/** Padding before the owner's claim position (Disruptor's and Agrona's layout idiom). */
+abstract class ThreadRingLhsPad
+{
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+}
+
+/** The owner's claim position: written by the owner thread only, on every publish. */
+abstract class ThreadRingOwnerFields extends ThreadRingLhsPad
+{
+    /** Next sequence the owner publishes. */
+    long nextSequence;
+    /** Highest sequence claimed from the sequencer; slots up to it may be written without a claim. */
+    long claimedUpTo = -1;
+}
+
+/** Padding after the owner's claim position, so the writer's reads of the ring's other fields do not share its line. */
+abstract class ThreadRingRhsPad extends ThreadRingOwnerFields
+{
+    long p10, p11, p12, p13, p14, p15, p16, p17;
 }
