@@ -143,6 +143,51 @@ class RingDirectoryTest
         assertEquals(1, directory.droppedFull(UpdateOp.KIND_COUNTER));
     }
 
+    /**
+     * An owner claims slots in batches; a ring pooled after its owner died, with claimed slots it never published, is
+     * handed to the next thread at the same position: the writer sees no gap and no slot twice.
+     */
+    @Test
+    void aPooledRingContinuesAfterTheSlotsItsDeadOwnerPublished() throws Exception
+    {
+        final RingDirectory directory = new RingDirectory(256, 4, BackpressurePolicy.DROP);
+        final List<long[]> drained = new ArrayList<>();
+        final Thread first = new Thread(() ->
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                assertTrue(directory.publish(1, UpdateOp.COUNTER_ADD, i)); // claims a batch, publishes 3 of it
+            }
+        });
+        first.start();
+        first.join();
+        assertEquals(1, directory.reclaimDeadOwners(ring ->
+            RingDirectory.drain(ring, (id, op, value) -> drained.add(new long[] { id, value }))));
+        assertEquals(0, directory.activeRings().length);
+
+        final Thread second = new Thread(() ->
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                assertTrue(directory.publish(2, UpdateOp.COUNTER_ADD, 100 + i));
+            }
+        });
+        second.start();
+        second.join();
+        final ThreadRing[] rings = directory.activeRings();
+        assertEquals(1, rings.length);
+        assertEquals(2, RingDirectory.drain(rings[0], (id, op, value) -> drained.add(new long[] { id, value })),
+            "only what the second owner published: no claimed-but-unpublished slot of the first owner");
+        assertEquals(5, drained.size());
+        final long[][] expected = { { 1, 0 }, { 1, 1 }, { 1, 2 }, { 2, 100 }, { 2, 101 } };
+        for (int i = 0; i < expected.length; i++)
+        {
+            assertEquals(expected[i][0], drained.get(i)[0], "update " + i);
+            assertEquals(expected[i][1], drained.get(i)[1], "update " + i);
+        }
+        assertEquals(5, directory.publishedCount());
+    }
+
     /** A long backlog frees its slots in batches as it is applied, not only once the whole backlog is done. */
     @Test
     void drainFreesSlotsBatchByBatch()
