@@ -112,8 +112,8 @@ fi
 
 # ------------------------------------------------------------------ versions
 log "versions:"
-prometheus --version 2>&1 | head -n 1 | sed 's/^/  /'
-promtool --version 2>&1 | head -n 1 | sed 's/^/  /'
+prometheus --version 2>&1 | sed -n '1s/^/  /p'
+promtool --version 2>&1 | sed -n '1s/^/  /p'
 printf '  node %s, statsd %s (%s)\n' "$(node --version)" \
   "$(node -p "require('$STATSD_PREFIX/node_modules/statsd/package.json').version")" \
   "$STATSD_MAIN"
