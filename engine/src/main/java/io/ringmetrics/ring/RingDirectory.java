@@ -225,12 +225,7 @@ public final class RingDirectory
         final Thread thread = Thread.currentThread();
         final ThreadRing larger = new ThreadRing(ring.size() * 2, thread);
         larger.predecessor(ring);
-        // The old ring's counts are final now (its owner publishes no more): keep them in the totals.
-        discardedPublished += ring.publishedCount();
-        for (int kind = 0; kind < UpdateOp.KIND_COUNT; kind++)
-        {
-            discardedDropped[kind] += ring.droppedFull(kind);
-        }
+        keepCounts(ring); // final now: its owner publishes no more
         final ThreadRing[] rings = activeRings.clone();
         for (int i = 0; i < rings.length; i++)
         {
@@ -328,11 +323,17 @@ public final class RingDirectory
         }
         else
         {
-            discardedPublished += ring.publishedCount();
-            for (int kind = 0; kind < UpdateOp.KIND_COUNT; kind++)
-            {
-                discardedDropped[kind] += ring.droppedFull(kind);
-            }
+            keepCounts(ring);
+        }
+    }
+
+    /** Adds the counts of a ring that leaves the active list and the pool to the directory totals; under this. */
+    private void keepCounts(final ThreadRing ring)
+    {
+        discardedPublished += ring.publishedCount();
+        for (int kind = 0; kind < UpdateOp.KIND_COUNT; kind++)
+        {
+            discardedDropped[kind] += ring.droppedFull(kind);
         }
     }
 
