@@ -202,6 +202,31 @@ class EngineDataPathTest
     }
 
     @Test
+    void everySnapshotSeesEveryObservationInThePercentiles()
+    {
+        try (MetricsEngine engine = MetricsEngine.start(blocking()))
+        {
+            final Histogram a = engine.histogram("a_seconds");
+            final Histogram b = engine.histogram("b_seconds");
+            double max = 0;
+            for (int round = 1; round <= 100; round++) // 1..100 observations per snapshot, most not a full batch
+            {
+                for (int i = 0; i < round; i++)
+                {
+                    a.observe(0.001 * round);
+                    b.observe(0.5);
+                }
+                max = 0.001 * round;
+                final MetricsSnapshot snapshot = engine.snapshot();
+                final HistogramSample sampleA = snapshot.histogram("a_seconds");
+                assertEquals(max, sampleA.max(), max * 0.01, "round " + round + ": max includes the last observation");
+                assertEquals(max, sampleA.quantileValue(HistogramSpec.QUANTILES.length - 1), max * 0.01, "round " + round + ": p999");
+                assertEquals(0.5, snapshot.histogram("b_seconds").max(), 0.5 * 0.01);
+            }
+        }
+    }
+
+    @Test
     void invalidValuesAreCountedAndNeverCorruptOtherData()
     {
         try (MetricsEngine engine = MetricsEngine.start())

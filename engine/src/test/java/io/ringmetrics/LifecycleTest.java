@@ -7,6 +7,7 @@ import io.ringmetrics.ring.BackpressurePolicy;
 import io.ringmetrics.snapshot.EngineStats;
 import io.ringmetrics.snapshot.HistogramSample;
 import io.ringmetrics.snapshot.MetricsSnapshot;
+import io.ringmetrics.store.HistogramSpec;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -166,6 +167,29 @@ class LifecycleTest
                 engine.remove("between_total", MetricType.COUNTER);
             }
             assertEquals(1, engine.snapshot().stats().seriesCount(), "only the kept histogram is left");
+        }
+    }
+
+    @Test
+    void percentilesDeferredForARemovedHistogramNeverReachItsSuccessor()
+    {
+        try (MetricsEngine engine = MetricsEngine.start(EngineDataPathTest.blocking()))
+        {
+            for (int round = 0; round < 20; round++)
+            {
+                final Histogram temporary = engine.histogram("temporary_seconds");
+                temporary.observe(100.0 + round); // deferred percentile recordings, never sampled
+                temporary.observe(200.0 + round);
+                engine.remove("temporary_seconds", MetricType.HISTOGRAM);
+            }
+            engine.histogram("temporary_seconds").observe(0.002);
+            final HistogramSample sample = engine.snapshot().histogram("temporary_seconds");
+            assertEquals(1, sample.count());
+            assertEquals(0.002, sample.max(), 0.002 * 0.01, "max from this histogram only");
+            for (int q = 0; q < HistogramSpec.QUANTILES.length; q++)
+            {
+                assertEquals(0.002, sample.quantileValue(q), 0.002 * 0.01, "quantile " + q);
+            }
         }
     }
 

@@ -21,7 +21,7 @@ import org.HdrHistogram.IntCountsHistogram;
 public final class HistogramSeries
 {
     private final HistogramSpec spec;
-    private final double[] bounds;
+    private final BucketIndex buckets;
     private final long[] bucketCounts;
     private IntCountsHistogram percentiles;
     private long count;
@@ -37,56 +37,69 @@ public final class HistogramSeries
     public HistogramSeries(final HistogramSpec spec)
     {
         this.spec = spec;
-        this.bounds = spec.bucketBoundsNoCopy();
-        this.bucketCounts = new long[bounds.length + 1];
+        this.buckets = spec.bucketIndex();
+        this.bucketCounts = new long[spec.bucketCount()];
         this.percentiles = newPercentileHistogram(spec);
     }
 
     /**
-     * Records one finite observation in the base unit.
+     * Records the exact part of one finite observation in the base unit (count, sum and bucket) and returns it
+     * in percentile ticks, for {@link #recordPercentile(long)}.
      *
      * @param value observation, finite.
+     * @return the observation in ticks, clamped to the tracked range.
      */
-    public void record(final double value)
+    public long record(final double value)
     {
-        recordTicks(value, Math.round(value * spec.ticksPerUnit()));
+        return recordExact(value, Math.round(value * spec.ticksPerUnit()));
     }
 
     /**
-     * Records one duration given in nanoseconds, for a histogram whose base unit is seconds.
+     * {@link #record(double)} for a duration given in nanoseconds, for a histogram whose base unit is seconds.
      *
      * @param nanos duration in nanoseconds.
+     * @return the observation in ticks, clamped to the tracked range.
      */
-    public void recordNanos(final long nanos)
+    public long recordNanos(final long nanos)
     {
         final double seconds = nanos / 1e9;
-        recordTicks(seconds, spec.ticksPerUnit() == 1e9 ? nanos : Math.round(seconds * spec.ticksPerUnit()));
+        return recordExact(seconds, spec.ticksPerUnit() == 1e9 ? nanos : Math.round(seconds * spec.ticksPerUnit()));
     }
 
-    private void recordTicks(final double value, final long ticks)
+    private long recordExact(final double value, final long ticks)
     {
         count++;
         sum += value;
-        bucketCounts[bucketIndex(value)]++;
-        long clampedTicks = ticks;
+        bucketCounts[buckets.indexOf(value)]++;
         if (ticks < 0)
         {
-            clampedTicks = 0;
             clamped++;
+            return 0;
         }
-        else if (ticks > spec.highestTrackableTicks())
+        if (ticks > spec.highestTrackableTicks())
         {
-            clampedTicks = spec.highestTrackableTicks();
             clamped++;
+            return spec.highestTrackableTicks();
         }
+        return ticks;
+    }
+
+    /**
+     * Records one observation in the percentiles. The writer may defer this call (see
+     * {@code io.ringmetrics.writer.PercentileBatch}), but must make it before the next {@link #sample()}.
+     *
+     * @param ticks a value returned by {@link #record(double)} or {@link #recordNanos(long)}.
+     */
+    public void recordPercentile(final long ticks)
+    {
         try
         {
-            percentiles.recordValue(clampedTicks);
+            percentiles.recordValue(ticks);
         }
         catch (final IllegalStateException overflow) // one int count is full: nothing was recorded
         {
             halveCounts();
-            percentiles.recordValue(clampedTicks);
+            percentiles.recordValue(ticks);
         }
     }
 
@@ -109,28 +122,9 @@ public final class HistogramSeries
         sampledCount = -1;
     }
 
-    private int bucketIndex(final double value)
-    {
-        final double[] bounds = this.bounds;
-        int low = 0;
-        int high = bounds.length; // index bounds.length is +Inf
-        while (low < high)
-        {
-            final int mid = (low + high) >>> 1;
-            if (value <= bounds[mid])
-            {
-                high = mid;
-            }
-            else
-            {
-                low = mid + 1;
-            }
-        }
-        return low;
-    }
-
     /**
-     * Copies the exact state and computes percentiles into an immutable sample. Writer thread only.
+     * Copies the exact state and computes percentiles into an immutable sample. Writer thread only, after every
+     * deferred {@link #recordPercentile(long)} of this series.
      * <p>
      * All quantiles come from one pass over the recorded values (which stops at the largest value), and are
      * reused while the series has not changed since the previous sample, so idle series cost no pass at all.

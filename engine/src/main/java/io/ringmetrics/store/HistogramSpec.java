@@ -25,6 +25,7 @@ public final class HistogramSpec
         new HistogramSpec(DEFAULT_BUCKETS, 1e9, 1_000L, 3_600_000_000_000L, 2);
 
     private final double[] bucketBounds;
+    private final BucketIndex bucketIndex;
     private final double ticksPerUnit;
     private final long lowestDiscernibleTicks;
     private final long highestTrackableTicks;
@@ -75,6 +76,7 @@ public final class HistogramSpec
             throw new IllegalArgumentException("significantDigits must be 1..5, was " + significantDigits);
         }
         this.bucketBounds = bucketBounds.clone();
+        this.bucketIndex = new BucketIndex(this.bucketBounds);
         this.ticksPerUnit = ticksPerUnit;
         this.lowestDiscernibleTicks = lowestDiscernibleTicks;
         this.highestTrackableTicks = highestTrackableTicks;
@@ -102,9 +104,9 @@ public final class HistogramSpec
         return bucketBounds.clone();
     }
 
-    double[] bucketBoundsNoCopy()
+    BucketIndex bucketIndex()
     {
-        return bucketBounds;
+        return bucketIndex;
     }
 
     /**

@@ -45,6 +45,9 @@ import java.util.concurrent.TimeUnit;
  * The generation rejects updates from stale handles; the histogram index points into a dense
  * {@code HistogramSeries[]} that holds only histogram series (freed indexes are reused), so a counter or gauge
  * series costs the writer 4 bytes, not 8.
+ * <p>
+ * <b>Histograms.</b> An observation's count, sum and bucket are applied at once; its percentile recording is
+ * deferred into a {@link PercentileBatch} of 64, applied before any histogram is sampled or freed.
  */
 public final class MetricsWriter implements Runnable
 {
@@ -60,11 +63,13 @@ public final class MetricsWriter implements Runnable
     private final long cleanupIntervalNanos;
     private static final int HISTOGRAM_SHIFT = 7; // bits of SeriesId.GENERATION_MASK
     private static final int STALE = -1;          // never a slot state: histogram indexes stay below 2^24
+    private static final int NO_HISTOGRAM = -1;
 
     private final int[] slotState;
     private HistogramSeries[] histograms = new HistogramSeries[16];
     private int histogramsUsed;
     private final IntArrayList freeHistogramIndexes = new IntArrayList();
+    private final PercentileBatch percentiles = new PercentileBatch();
     private final long[] lastTouchedNanos;
     private final ManyToOneConcurrentLinkedQueue<SnapshotRequest> requests = new ManyToOneConcurrentLinkedQueue<>();
     private final long[] applied = new long[UpdateOp.KIND_COUNT];
@@ -200,13 +205,13 @@ public final class MetricsWriter implements Runnable
             case UpdateOp.HISTOGRAM_OBSERVE:
             {
                 final double v = Double.longBitsToDouble(value);
-                final HistogramSeries histogram = Double.isFinite(v) ? histogramAt(slot, state) : null;
-                if (histogram == null)
+                final int index = Double.isFinite(v) ? histogramIndexAt(slot, state) : NO_HISTOGRAM;
+                if (index == NO_HISTOGRAM)
                 {
                     dropped[(Double.isFinite(v) ? DropReason.STALE_SERIES : DropReason.INVALID_VALUE).ordinal()][kind]++;
                     return;
                 }
-                histogram.record(v);
+                deferPercentile(index, histograms[index].record(v));
                 break;
             }
 
@@ -217,13 +222,13 @@ public final class MetricsWriter implements Runnable
                     dropped[DropReason.INVALID_VALUE.ordinal()][kind]++; // a negative duration is a clock misuse
                     return;
                 }
-                final HistogramSeries histogram = histogramAt(slot, state);
-                if (histogram == null)
+                final int index = histogramIndexAt(slot, state);
+                if (index == NO_HISTOGRAM)
                 {
                     dropped[DropReason.STALE_SERIES.ordinal()][kind]++;
                     return;
                 }
-                histogram.recordNanos(value);
+                deferPercentile(index, histograms[index].recordNanos(value));
                 break;
             }
 
@@ -243,17 +248,26 @@ public final class MetricsWriter implements Runnable
         }
     }
 
-    private HistogramSeries histogramAt(final int slot, final int state)
+    private void deferPercentile(final int index, final long ticks)
+    {
+        if (percentiles.add(index, ticks))
+        {
+            percentiles.flush(histograms);
+        }
+    }
+
+    /** Dense index of the slot's histogram, created on its first observation; NO_HISTOGRAM for other types. */
+    private int histogramIndexAt(final int slot, final int state)
     {
         final int index = state >>> HISTOGRAM_SHIFT;
         if (index != 0)
         {
-            return histograms[index - 1];
+            return index - 1;
         }
         final SeriesDescriptor series = registry.bySlot(slot);
         if (series == null || series.family().type() != MetricType.HISTOGRAM)
         {
-            return null;
+            return NO_HISTOGRAM;
         }
         final HistogramSeries histogram = new HistogramSeries(series.family().histogramSpec());
         final int dense = freeHistogramIndexes.isEmpty() ? histogramsUsed++ : freeHistogramIndexes.popInt();
@@ -263,7 +277,7 @@ public final class MetricsWriter implements Runnable
         }
         histograms[dense] = histogram;
         slotState[slot] = (state & SeriesId.GENERATION_MASK) | ((dense + 1) << HISTOGRAM_SHIFT);
-        return histogram;
+        return dense;
     }
 
     private HistogramSeries histogramOf(final int slot)
@@ -284,6 +298,7 @@ public final class MetricsWriter implements Runnable
         final int index = state >>> HISTOGRAM_SHIFT;
         if (index != 0)
         {
+            percentiles.flush(histograms); // before the index can be reused
             histogramClamped += histograms[index - 1].clampedCount();
             histograms[index - 1] = null;
             freeHistogramIndexes.pushInt(index - 1);
@@ -371,6 +386,10 @@ public final class MetricsWriter implements Runnable
                     samples = new HistogramSample[highWater];
                 }
                 final HistogramSeries histogram = histogramOf(slot);
+                if (!percentiles.isEmpty())
+                {
+                    percentiles.flush(histograms); // drains between samples may have deferred more
+                }
                 samples[size] = histogram == null ? emptySample(descriptor.family().histogramSpec()) : histogram.sample();
                 if (histogram != null)
                 {
