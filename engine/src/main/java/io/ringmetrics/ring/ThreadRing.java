@@ -1,6 +1,5 @@
 package io.ringmetrics.ring;
 
-import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SingleProducerSequencer;
 import com.lmax.disruptor.YieldingWaitStrategy;
@@ -9,8 +8,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A single-producer ring owned by one caller thread and drained by the writer thread: a Disruptor
- * {@link SingleProducerSequencer} claims and publishes the slots, and the slots are flat 16-byte records in one
- * {@code long[]}, four to a cache line.
+ * {@link SingleProducerSequencer} publishes the slots and is gated by the writer's {@link Sequence}, and the slots are
+ * flat 16-byte records in one {@code long[]}, four to a cache line.
  * <pre>
  *   slots (long[]):  | pad 64 B | header 0 | value 0 | header 1 | value 1 | ... | header n-1 | value n-1 | pad 64 B |
  *   header (long):   | id (32 bits, high) | op (32 bits, low) |
@@ -18,8 +17,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * </pre>
  * Why not Disruptor's {@code RingBuffer<E>}: its slots are preallocated event objects, 32 bytes each with their
  * headers, two to a cache line. Every line the caller writes was last read by the writer on another core and must
- * be fetched back for ownership, so halving the lines per update halves that traffic; the sequencer (claim, wrap
- * check against the writer's {@link Sequence}, release publish) is Disruptor's own.
+ * be fetched back for ownership, so halving the lines per update halves that traffic.
  * <p>
  * <b>Threading.</b> {@link #tryPublish(int, int, long)} and {@link #countDrop(int)} are called only by the current
  * {@link #owner()}; {@link #drain(UpdateHandler)} only by the writer. A ring changes owner only after its previous
@@ -32,10 +30,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * increments with a release store ({@link AtomicLongArray#setRelease}), readers use
  * {@link AtomicLongArray#getAcquire}; they are spaced two cache lines apart in their own array.
  * <p>
- * <b>Claiming.</b> The owner claims slots from the sequencer in batches ({@link #CLAIM_BATCH}) and publishes them one
- * by one, in order; it keeps its position in two plain fields padded away from the fields the writer reads. A ring
- * handed to a new owner (after its previous owner died and the writer drained it) continues from that position, so
- * no claimed slot is ever skipped: the writer only reads slots up to the cursor.
+ * <b>Claiming.</b> The owner makes the single-producer wrap check itself, inline: a slot is free once the writer's
+ * sequence is at most one ring behind it. It reads that sequence only when the slots it last found free are used up,
+ * and then takes every free slot at once. Not {@link SingleProducerSequencer#tryNext(int)}: that is a call C2 does
+ * not reliably inline, and a call anywhere in a caller's loop made C2 keep the loop's registers on the stack on every
+ * iteration (decoded C2 code; see docs/benchmarks.md). The owner keeps its position in two plain fields
+ * padded away from the fields the writer reads. A ring handed to a new owner (after its previous owner died and
+ * the writer drained it) continues from that position, so no slot is skipped: the writer only reads slots up to the
+ * cursor.
  * <p>
  * <b>Never</b> locks, allocates or blocks.
  */
@@ -60,8 +62,6 @@ public final class ThreadRing extends ThreadRingRhsPad
     private static final long OP_MASK = 0xFFFF_FFFFL;
     /** Updates the writer applies before it frees their slots for the owner. */
     static final int RELEASE_BATCH = 1024;
-    /** Slots the owner claims from the sequencer at once (fewer when the ring is nearly full). */
-    static final int CLAIM_BATCH = 64;
 
     private final SingleProducerSequencer sequencer;
     private final Sequence consumed = new Sequence();
@@ -99,9 +99,14 @@ public final class ThreadRing extends ThreadRingRhsPad
     public boolean tryPublish(final int id, final int op, final long value)
     {
         final long sequence = nextSequence;
-        if (sequence > claimedUpTo && !claim())
+        if (sequence > claimedUpTo) // the wrap check, made again only when the slots known free are used up
         {
-            return false;
+            final long limit = consumed.get() + mask + 1; // acquire: the writer is done with every slot up to it
+            if (sequence > limit)
+            {
+                return false;
+            }
+            claimedUpTo = limit;
         }
         final int index = SLOT_PAD + (((int)sequence & mask) << 1);
         final long[] slots = this.slots;
@@ -110,33 +115,6 @@ public final class ThreadRing extends ThreadRingRhsPad
         sequencer.publish(sequence); // release store of the cursor
         nextSequence = sequence + 1;
         return true;
-    }
-
-    /**
-     * Claims up to {@link #CLAIM_BATCH} free slots from the sequencer, so the common path of
-     * {@link #tryPublish(int, int, long)} makes no call (a call there makes the JIT keep registers on the stack in
-     * every caller's loop). Called only when every claimed slot has been published, which is what
-     * {@link SingleProducerSequencer#tryNext(int)} assumes when it refreshes its view of the writer's sequence.
-     * Owner thread only.
-     *
-     * @return {@code false} if the ring is full.
-     */
-    private boolean claim()
-    {
-        final long free = sequencer.remainingCapacity();
-        if (free <= 0)
-        {
-            return false;
-        }
-        try
-        {
-            claimedUpTo = sequencer.tryNext((int)Math.min(free, CLAIM_BATCH));
-            return true;
-        }
-        catch (final InsufficientCapacityException ex) // not expected: only the owner claims, the writer only frees
-        {
-            return false;
-        }
     }
 
     /**
@@ -272,7 +250,7 @@ abstract class ThreadRingOwnerFields extends ThreadRingLhsPad
 {
     /** Next sequence the owner publishes. */
     long nextSequence;
-    /** Highest sequence claimed from the sequencer; slots up to it may be written without a claim. */
+    /** Highest sequence the last wrap check found free; slots up to it may be written without another. */
     long claimedUpTo = -1;
 }
 

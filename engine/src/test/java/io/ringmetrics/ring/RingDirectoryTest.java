@@ -144,7 +144,7 @@ class RingDirectoryTest
     }
 
     /**
-     * An owner claims slots in batches; a ring pooled after its owner died, with claimed slots it never published, is
+     * An owner takes every free slot at its wrap check; a ring pooled after its owner died, with free slots it never used, is
      * handed to the next thread at the same position: the writer sees no gap and no slot twice.
      */
     @Test
@@ -156,7 +156,7 @@ class RingDirectoryTest
         {
             for (int i = 0; i < 3; i++)
             {
-                assertTrue(directory.publish(1, UpdateOp.COUNTER_ADD, i)); // claims a batch, publishes 3 of it
+                assertTrue(directory.publish(1, UpdateOp.COUNTER_ADD, i)); // finds 256 free slots, uses 3
             }
         });
         first.start();
@@ -177,7 +177,7 @@ class RingDirectoryTest
         final ThreadRing[] rings = directory.activeRings();
         assertEquals(1, rings.length);
         assertEquals(2, RingDirectory.drain(rings[0], (id, op, value) -> drained.add(new long[] { id, value })),
-            "only what the second owner published: no claimed-but-unpublished slot of the first owner");
+            "only what the second owner published: no slot the first owner found free but never used");
         assertEquals(5, drained.size());
         final long[][] expected = { { 1, 0 }, { 1, 1 }, { 1, 2 }, { 2, 100 }, { 2, 101 } };
         for (int i = 0; i < expected.length; i++)

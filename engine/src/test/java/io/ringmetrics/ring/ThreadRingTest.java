@@ -1,0 +1,65 @@
+package io.ringmetrics.ring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ThreadRingTest
+{
+    @Test
+    void theOwnerWrapsOnlyOntoSlotsTheWriterHasReleased()
+    {
+        final ThreadRing ring = new ThreadRing(16, Thread.currentThread());
+        final List<Long> applied = new ArrayList<>();
+        long next = 0;
+        for (int lap = 0; lap < 5; lap++)
+        {
+            for (int i = 0; i < 16; i++)
+            {
+                assertTrue(ring.tryPublish(1, UpdateOp.COUNTER_ADD, next++), "lap " + lap + ", slot " + i);
+            }
+            assertFalse(ring.tryPublish(1, UpdateOp.COUNTER_ADD, -1), "lap " + lap + ": full");
+            final int[] refused = new int[1];
+            assertEquals(16, ring.drain((id, op, value) ->
+            {
+                applied.add(value);
+                if (!ring.tryPublish(1, UpdateOp.COUNTER_ADD, -2)) // the writer has not released this batch yet
+                {
+                    refused[0]++;
+                }
+            }));
+            assertEquals(16, refused[0], "lap " + lap + ": no slot is reused while the writer still reads its batch");
+        }
+        assertEquals(80, applied.size());
+        for (int i = 0; i < applied.size(); i++)
+        {
+            assertEquals(i, applied.get(i), "in order, none lost, none overwritten");
+        }
+        assertEquals(80, ring.publishedCount());
+        assertEquals(80, ring.consumedCount());
+    }
+
+    @Test
+    void aPartlyDrainedRingTakesExactlyTheFreedSlots()
+    {
+        final ThreadRing ring = new ThreadRing(16, Thread.currentThread());
+        for (int i = 0; i < 10; i++)
+        {
+            assertTrue(ring.tryPublish(1, UpdateOp.COUNTER_ADD, i));
+        }
+        assertEquals(10, ring.drain((id, op, value) -> { }));
+        for (int i = 10; i < 26; i++) // 6 slots never used + the 10 drained
+        {
+            assertTrue(ring.tryPublish(1, UpdateOp.COUNTER_ADD, i), "update " + i);
+        }
+        assertFalse(ring.tryPublish(1, UpdateOp.COUNTER_ADD, 26), "16 in flight: full");
+        final List<Long> values = new ArrayList<>();
+        assertEquals(16, ring.drain((id, op, value) -> values.add(value)));
+        assertEquals(10L, values.get(0));
+        assertEquals(25L, values.get(15));
+    }
+}
