@@ -99,14 +99,14 @@ public final class ThreadRing extends ThreadRingRhsPad
     public boolean tryPublish(final int id, final int op, final long value)
     {
         final long sequence = nextSequence;
-        if (sequence > claimedUpTo) // the wrap check, made again only when the slots known free are used up
+        if (sequence > freeUpTo) // the wrap check, made again only when the slots known free are used up
         {
             final long limit = consumed.get() + mask + 1; // acquire: the writer is done with every slot up to it
             if (sequence > limit)
             {
                 return false;
             }
-            claimedUpTo = limit;
+            freeUpTo = limit;
         }
         final int index = SLOT_PAD + (((int)sequence & mask) << 1);
         final long[] slots = this.slots;
@@ -251,7 +251,7 @@ abstract class ThreadRingOwnerFields extends ThreadRingLhsPad
     /** Next sequence the owner publishes. */
     long nextSequence;
     /** Highest sequence the last wrap check found free; slots up to it may be written without another. */
-    long claimedUpTo = -1;
+    long freeUpTo = -1;
 }
 
 /** Padding after the owner's claim position, so the writer's reads of the ring's other fields do not share its line. */

@@ -30,8 +30,6 @@ final class BucketIndex
 
     private static final int MANTISSA_BITS = 52;
 
-    // The shift stays >= 1 so that (bits >> shift) - firstCell cannot overflow for a negative value's bits.
-
     private final double[] bounds; // the bounds, then +Inf
     private final int[] firstBucket; // null: binary search
     private final long firstCell;
@@ -54,7 +52,7 @@ final class BucketIndex
             this.shift = 0;
             return;
         }
-        int shift = MANTISSA_BITS;
+        int shift = MANTISSA_BITS; // stays >= 1: (bits >> shift) - firstCell must not overflow for a negative value
         while (shift > 1 && !oneBoundPerCell(sortedBounds, shift) && cells(lowBits, highBits, shift - 1) <= MAX_CELLS)
         {
             shift--;
