@@ -385,11 +385,8 @@ public final class MetricsWriter implements Runnable
                 {
                     samples = new HistogramSample[highWater];
                 }
+                percentiles.flush(histograms); // drains between samples may have deferred more
                 final HistogramSeries histogram = histogramOf(slot);
-                if (!percentiles.isEmpty())
-                {
-                    percentiles.flush(histograms); // drains between samples may have deferred more
-                }
                 samples[size] = histogram == null ? emptySample(descriptor.family().histogramSpec()) : histogram.sample();
                 if (histogram != null)
                 {

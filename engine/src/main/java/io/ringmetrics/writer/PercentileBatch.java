@@ -52,18 +52,10 @@ final class PercentileBatch
     {
         final int[] histogramIndex = this.histogramIndex;
         final long[] ticks = this.ticks;
-        for (int i = 0, size = this.size; i < size; i++)
+        for (int i = 0; i < size; i++)
         {
             histograms[histogramIndex[i]].recordPercentile(ticks[i]);
         }
         size = 0;
-    }
-
-    /**
-     * @return {@code true} when nothing is deferred.
-     */
-    boolean isEmpty()
-    {
-        return size == 0;
     }
 }
