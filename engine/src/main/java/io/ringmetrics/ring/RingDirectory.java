@@ -246,8 +246,8 @@ public final class RingDirectory
     }
 
     /**
-     * Drains {@code ring}: first what is left in the rings it replaced, oldest first, then its own updates.
-     * Writer thread only.
+     * Drains {@code ring} completely: first what is left in the rings it replaced, oldest first, then every update
+     * published into it ({@link ThreadRing#drain(ThreadRing.UpdateHandler)}). Writer thread only.
      *
      * @param ring    an active ring.
      * @param handler receives each update.
@@ -255,14 +255,32 @@ public final class RingDirectory
      */
     public static int drain(final ThreadRing ring, final ThreadRing.UpdateHandler handler)
     {
-        int drained = 0;
+        return drainPredecessors(ring, handler) + ring.drain(handler);
+    }
+
+    /**
+     * Drains what is left in the rings {@code ring} replaced, oldest first, then the batches its owner has published
+     * ({@link ThreadRing#drainBatches(ThreadRing.UpdateHandler)}): the writer's steady state. Writer thread only.
+     *
+     * @param ring    an active ring.
+     * @param handler receives each update.
+     * @return number of updates drained.
+     */
+    public static int drainBatches(final ThreadRing ring, final ThreadRing.UpdateHandler handler)
+    {
+        return drainPredecessors(ring, handler) + ring.drainBatches(handler);
+    }
+
+    private static int drainPredecessors(final ThreadRing ring, final ThreadRing.UpdateHandler handler)
+    {
         final ThreadRing predecessor = ring.predecessor();
-        if (predecessor != null)
+        if (predecessor == null)
         {
-            drained += drain(predecessor, handler); // its owner moved on: this empties it for good
-            ring.predecessor(null);
+            return 0;
         }
-        return drained + ring.drain(handler);
+        final int drained = drain(predecessor, handler); // its owner moved on: this empties it for good
+        ring.predecessor(null);
+        return drained;
     }
 
     /**
@@ -399,7 +417,7 @@ public final class RingDirectory
     }
 
     /**
-     * Heap bytes held by ring slots: active rings, the rings they are replacing, and pooled rings.
+     * Off-heap bytes held by ring slots: active rings, the rings they are replacing, and pooled rings.
      *
      * @return bytes.
      */

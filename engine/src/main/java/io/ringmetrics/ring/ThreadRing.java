@@ -3,41 +3,52 @@ package io.ringmetrics.ring;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SingleProducerSequencer;
 import com.lmax.disruptor.YieldingWaitStrategy;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * A single-producer ring owned by one caller thread and drained by the writer thread: a Disruptor
- * {@link SingleProducerSequencer} publishes the slots and is gated by the writer's {@link Sequence}, and the slots are
- * flat 16-byte records in one {@code long[]}, four to a cache line.
+ * A single-producer ring owned by one caller thread and drained by the writer thread, built so that the two threads
+ * never share a cache line that one of them is still writing: slots are published by their content, a cursor only
+ * once per {@link #PUBLISH_BATCH} slots, and the writer's steady-state drain reads only whole cache lines the owner
+ * has left for good.
  * <pre>
- *   slots (long[]):  | pad 64 B | header 0 | value 0 | header 1 | value 1 | ... | header n-1 | value n-1 | pad 64 B |
- *   header (long):   | id (32 bits, high) | op (32 bits, low) |
- *   value (long):    a long amount or raw double bits, see {@link UpdateOp}
+ *   slots (off-heap, 64-byte aligned; four 16-byte slots to a cache line, a publish batch is four whole lines):
+ *     | header 0 | value 0 | header 1 | value 1 | ... | header n-1 | value n-1 |
+ *   header (long):  | id (32 bits) | lap tag (16 bits) | op (16 bits) |
+ *   lap tag:        1 + (lap &amp; 1), lap = sequence / n: the parity of the pass the slot was written in, never 0
+ *   value (long):   a long amount or raw double bits, see {@link UpdateOp}
  * </pre>
- * Why not Disruptor's {@code RingBuffer<E>}: its slots are preallocated event objects, 32 bytes each with their
- * headers, two to a cache line. Every line the caller writes was last read by the writer on another core and must
- * be fetched back for ownership, so halving the lines per update halves that traffic.
+ * <b>Publication.</b> The owner writes a slot's value (plain store), then its header (release store): a header whose
+ * lap tag is the one its sequence expects publishes that slot and, by program order, every slot before it. A stale
+ * header (written one pass earlier, so with the other parity) or a zero one (never written) does not. Every
+ * {@link #PUBLISH_BATCH} slots, and whenever it runs out of slots it knows to be free, the owner also publishes its
+ * position through the Disruptor {@link SingleProducerSequencer}'s cursor (a release store).
+ * <p>
+ * <b>Draining.</b> {@link #drainBatches(UpdateHandler)}, the writer's steady state, reads the cursor (acquire) and
+ * applies the slots up to it: whole cache lines the owner has finished with, so on neither side does a line cross
+ * cores more than once per pass. {@link #drain(UpdateHandler)} then also follows the slot headers past the cursor
+ * (acquire loads) up to the first unpublished slot: it is what a snapshot barrier, close, ring growth and dead-owner
+ * reclamation use (every update published before them is applied), and what the writer's periodic tail sweep uses,
+ * so an update that no later batch follows is applied after a bounded delay. The writer releases the slots it has
+ * read through its {@link Sequence} (a release store); the owner reads that sequence (acquire) only when the slots it
+ * last found free are used up, and then takes every free slot at once.
+ * <p>
+ * Per batch of 16 updates the owner writes five lines the writer then reads once (four of slots, the cursor's), and
+ * the writer writes one line (its sequence) that the owner reads once per pass over the ring. Nothing is shared per
+ * update. See docs/architecture.md for the memory-ordering edges.
  * <p>
  * <b>Threading.</b> {@link #tryPublish(int, int, long)} and {@link #countDrop(int)} are called only by the current
- * {@link #owner()}; {@link #drain(UpdateHandler)} only by the writer. A ring changes owner only after its previous
- * owner has died and the writer has drained it, with the hand-over made under the {@link RingDirectory} lock, so
- * there is never more than one producer.
+ * {@link #owner()}; {@link #drain(UpdateHandler)} and {@link #drainBatches(UpdateHandler)} only by the writer (or by
+ * one thread that has taken the writer's place, in tests). A ring changes owner only after its previous owner has
+ * died and the writer has drained it, with the hand-over made under the {@link RingDirectory} lock, so there is never
+ * more than one producer. The owner keeps its position in two plain fields padded away from the fields the writer
+ * reads; a ring handed to a new owner continues from that position, so no slot is skipped.
  * <p>
- * <b>Memory ordering.</b> Slot words are plain stores, released by the sequencer's cursor publish (a release
- * store); the writer reads the cursor with acquire semantics before reading the slots, and releases its own
- * sequence after reading them, which is what lets the owner reuse them. Drop counters are single-writer: the owner
- * increments with a release store ({@link AtomicLongArray#setRelease}), readers use
- * {@link AtomicLongArray#getAcquire}; they are spaced two cache lines apart in their own array.
- * <p>
- * <b>Claiming.</b> The owner makes the single-producer wrap check itself, inline: a slot is free once the writer's
- * sequence is at most one ring behind it. It reads that sequence only when the slots it last found free are used up,
- * and then takes every free slot at once. Not {@link SingleProducerSequencer#tryNext(int)}: that is a call C2 does
- * not reliably inline, and a call anywhere in a caller's loop made C2 keep the loop's registers on the stack on every
- * iteration (decoded C2 code; see docs/benchmarks.md). The owner keeps its position in two plain fields
- * padded away from the fields the writer reads. A ring handed to a new owner (after its previous owner died and
- * the writer drained it) continues from that position, so no slot is skipped: the writer only reads slots up to the
- * cursor.
+ * Drop counters are single-writer: the owner increments with a release store ({@link AtomicLongArray#setRelease}),
+ * readers use {@link AtomicLongArray#getAcquire}; they are spaced two cache lines apart in their own array.
  * <p>
  * <b>Never</b> locks, allocates or blocks.
  */
@@ -57,16 +68,24 @@ public final class ThreadRing extends ThreadRingRhsPad
         void apply(int id, int op, long value);
     }
 
-    private static final int COUNTER_PAD = 16; // longs between drop counters: 128 bytes, two cache lines
-    private static final int SLOT_PAD = 8;     // longs before and after the slots: 64 bytes, one cache line
-    private static final long OP_MASK = 0xFFFF_FFFFL;
+    /** Slots between two publications of the cursor: four cache lines of 16-byte slots. */
+    public static final int PUBLISH_BATCH = 16;
     /** Updates the writer applies before it frees their slots for the owner. */
     static final int RELEASE_BATCH = 1024;
+    private static final int SLOT_BYTES = 16;
+    private static final int SLOT_SHIFT = 4;
+    private static final int ALIGNMENT = 64;
+    private static final int COUNTER_PAD = 16; // longs between drop counters: 128 bytes, two cache lines
+    private static final int OP_MASK = 0xFFFF;
+    private static final int TAG_SHIFT = 16;
+    private static final int TAG_MASK = 0x3;
 
     private final SingleProducerSequencer sequencer;
     private final Sequence consumed = new Sequence();
-    private final long[] slots;
+    private final ByteBuffer memory; // keeps the slots' memory alive as long as the ring
+    private final UnsafeBuffer slots;
     private final int mask;
+    private final int lapShift;
     private final AtomicLongArray droppedFull = new AtomicLongArray((UpdateOp.KIND_COUNT + 1) * COUNTER_PAD);
     private volatile Thread owner;
     private volatile ThreadRing predecessor;
@@ -79,12 +98,18 @@ public final class ThreadRing extends ThreadRingRhsPad
      */
     public ThreadRing(final int size, final Thread owner)
     {
+        if (Integer.bitCount(size) != 1 || size > (1 << 26))
+        {
+            throw new IllegalArgumentException("ring size must be a power of two up to 2^26, was " + size);
+        }
         // The wait strategy is never used (the writer polls, callers never wait on a barrier); this one's
         // publish-side signal is a no-op.
         this.sequencer = new SingleProducerSequencer(size, new YieldingWaitStrategy());
         this.sequencer.addGatingSequences(consumed);
-        this.slots = new long[SLOT_PAD + 2 * size + SLOT_PAD];
+        this.memory = BufferUtil.allocateDirectAligned(size * SLOT_BYTES, ALIGNMENT); // zeroed: no slot published
+        this.slots = new UnsafeBuffer(memory);
         this.mask = size - 1;
+        this.lapShift = Integer.numberOfTrailingZeros(size);
         this.owner = owner;
     }
 
@@ -101,6 +126,10 @@ public final class ThreadRing extends ThreadRingRhsPad
         final long sequence = nextSequence;
         if (sequence > freeUpTo) // the wrap check, made again only when the slots known free are used up
         {
+            if (sequence > 0)
+            {
+                sequencer.publish(sequence - 1); // release: all written so far, for a writer about to free slots
+            }
             final long limit = consumed.get() + mask + 1; // acquire: the writer is done with every slot up to it
             if (sequence > limit)
             {
@@ -108,13 +137,26 @@ public final class ThreadRing extends ThreadRingRhsPad
             }
             freeUpTo = limit;
         }
-        final int index = SLOT_PAD + (((int)sequence & mask) << 1);
-        final long[] slots = this.slots;
-        slots[index] = ((long)id << 32) | (op & OP_MASK);
-        slots[index + 1] = value;
-        sequencer.publish(sequence); // release store of the cursor
+        final int offset = ((int)sequence & mask) << SLOT_SHIFT;
+        final UnsafeBuffer slots = this.slots;
+        slots.putLong(offset + Long.BYTES, value);
+        slots.putLongRelease(offset, header(id, op, sequence));
+        if (((int)sequence & (PUBLISH_BATCH - 1)) == PUBLISH_BATCH - 1)
+        {
+            sequencer.publish(sequence); // release store of the cursor, once per batch
+        }
         nextSequence = sequence + 1;
         return true;
+    }
+
+    private long header(final int id, final int op, final long sequence)
+    {
+        return ((long)id << 32) | (long)(lapTag(sequence) << TAG_SHIFT) | (op & OP_MASK);
+    }
+
+    private int lapTag(final long sequence)
+    {
+        return 1 + (int)((sequence >>> lapShift) & 1);
     }
 
     /**
@@ -129,31 +171,83 @@ public final class ThreadRing extends ThreadRingRhsPad
     }
 
     /**
-     * Applies everything published so far to {@code handler}, freeing the slots for the owner every
-     * {@link #RELEASE_BATCH} updates (so a long backlog is not held until its end). Writer thread only.
+     * Applies the updates the owner has published through the cursor, whole batches of cache lines it has finished
+     * with, freeing their slots for the owner every {@link #RELEASE_BATCH} updates. Up to {@code PUBLISH_BATCH - 1}
+     * updates after the last batch wait for a later batch or for {@link #drain(UpdateHandler)}. Writer thread only.
+     *
+     * @param handler receives each update.
+     * @return number of updates drained.
+     */
+    public int drainBatches(final UpdateHandler handler)
+    {
+        final long available = sequencer.getCursor(); // acquire: the slots up to it are written
+        final long first = consumed.get() + 1;
+        return first > available ? 0 : (int)(apply(first, available, handler) - first);
+    }
+
+    /**
+     * Applies every update published so far: the batches up to the cursor, then each slot past it whose header is
+     * published, up to the first that is not. Writer thread only.
      *
      * @param handler receives each update.
      * @return number of updates drained.
      */
     public int drain(final UpdateHandler handler)
     {
-        final long available = sequencer.getCursor(); // acquire: the slots up to it are written
         final long first = consumed.get() + 1;
-        final long[] slots = this.slots;
-        final int mask = this.mask;
-        long sequence = first;
-        while (sequence <= available)
+        long next = first;
+        final long available = sequencer.getCursor();
+        if (next <= available)
         {
-            final long batchEnd = Math.min(available, sequence + RELEASE_BATCH - 1);
+            next = apply(next, available, handler);
+        }
+        final long end = visibleEnd(next);
+        if (next < end)
+        {
+            next = apply(next, end - 1, handler); // headers read with acquire in visibleEnd: the values are written
+        }
+        return (int)(next - first);
+    }
+
+    /** Applies the slots {@code from..to}, releasing them in batches; returns {@code to + 1}. */
+    private long apply(final long from, final long to, final UpdateHandler handler)
+    {
+        final UnsafeBuffer slots = this.slots;
+        final int mask = this.mask;
+        long sequence = from;
+        while (sequence <= to)
+        {
+            final long batchEnd = Math.min(to, sequence + RELEASE_BATCH - 1);
             for (; sequence <= batchEnd; sequence++)
             {
-                final int index = SLOT_PAD + (((int)sequence & mask) << 1);
-                final long header = slots[index];
-                handler.apply((int)(header >>> 32), (int)header, slots[index + 1]);
+                final int offset = ((int)sequence & mask) << SLOT_SHIFT;
+                final long header = slots.getLong(offset);
+                handler.apply((int)(header >>> 32), (int)header & OP_MASK, slots.getLong(offset + Long.BYTES));
             }
             consumed.set(batchEnd); // release: the owner may now overwrite these slots
         }
-        return (int)(sequence - first);
+        return sequence;
+    }
+
+    /**
+     * The first sequence from {@code from} on whose slot is not published, looking at most one ring ahead. Read-only:
+     * any thread may call it, and from the writer thread (or once the owner is done) the answer is exact.
+     */
+    private long visibleEnd(final long from)
+    {
+        final long limit = from + mask + 1;
+        long sequence = from;
+        while (sequence < limit && published(sequence))
+        {
+            sequence++;
+        }
+        return sequence;
+    }
+
+    private boolean published(final long sequence)
+    {
+        final long header = slots.getLongAcquire(((int)sequence & mask) << SLOT_SHIFT);
+        return ((int)header >>> TAG_SHIFT & TAG_MASK) == lapTag(sequence);
     }
 
     /**
@@ -168,13 +262,15 @@ public final class ThreadRing extends ThreadRingRhsPad
     }
 
     /**
-     * Number of updates ever published into this ring (its cursor + 1).
+     * Number of updates published into this ring: those the writer has consumed and those published after them,
+     * found by their headers. Exact on the writer thread and once the owner has stopped publishing; from another
+     * thread while both run, a moment's count.
      *
      * @return published updates, excluding drops.
      */
     public long publishedCount()
     {
-        return sequencer.getCursor() + 1;
+        return visibleEnd(Math.max(consumed.get(), sequencer.getCursor()) + 1);
     }
 
     /**
@@ -229,13 +325,13 @@ public final class ThreadRing extends ThreadRingRhsPad
     }
 
     /**
-     * Heap bytes held by this ring's slots.
+     * Off-heap bytes held by this ring's slots.
      *
-     * @return the size of the slot array's payload.
+     * @return the slots' size in bytes.
      */
     public long slotBytes()
     {
-        return (long)slots.length * Long.BYTES;
+        return memory.capacity();
     }
 }
 

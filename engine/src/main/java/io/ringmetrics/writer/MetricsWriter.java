@@ -30,8 +30,13 @@ import java.util.concurrent.TimeUnit;
  * directory's monitor to retire rings, and a family's monitor to evict an idle series). Other threads interact only through
  * {@link #requestSnapshot(boolean)} (a lock-free queue) and {@link #stop()} (a volatile flag).
  * <p>
- * <b>Snapshots.</b> A request is served after one full pass over the rings made after the request was seen, so a
- * snapshot reflects every update published (ring cursor released) before the request was made. Building a large
+ * <b>Draining.</b> Each pass applies the batches the callers have published ({@link ThreadRing#drainBatches}), which
+ * reads only cache lines their owners have finished with; every {@link #TAIL_SWEEP_INTERVAL_NANOS}, and for every
+ * snapshot request, close and dead-owner reclamation, the pass is complete ({@link ThreadRing#drain}), so an update
+ * that no later batch follows waits at most that long (plus the idle strategy's park).
+ * <p>
+ * <b>Snapshots.</b> A request is served after one complete pass over the rings made after the request was seen, so a
+ * snapshot reflects every update published (slot header released) before the request was made. Building a large
  * snapshot (histogram percentiles cost ~25 µs each) is interleaved with ring drains every
  * {@link #SNAPSHOT_CHUNK_WORK} units of work, so callers' rings do not fill while the writer samples; each series
  * is still sampled whole (a histogram's count always equals its buckets' sum) and counters never go backwards,
@@ -52,6 +57,11 @@ import java.util.concurrent.TimeUnit;
 public final class MetricsWriter implements Runnable
 {
     private static final long HOUSEKEEPING_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /**
+     * Longest time between two complete drains of every ring: the bound on how long an update that no later batch
+     * follows waits in its ring (plus the idle strategy's park), when no snapshot asks for it sooner.
+     */
+    static final long TAIL_SWEEP_INTERVAL_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     /** Work between two ring drains while building a snapshot: a counter or gauge is 1, a histogram 256. */
     static final int SNAPSHOT_CHUNK_WORK = 4096;
     private static final int HISTOGRAM_SAMPLE_WORK = 256;
@@ -81,6 +91,7 @@ public final class MetricsWriter implements Runnable
     private volatile boolean terminated;
     private long nowNanos;
     private long nextHousekeepingNanos;
+    private long nextTailSweepNanos;
     private long nextCleanupNanos;
     private long histogramClamped;
     private long histogramHeapBytes;
@@ -118,7 +129,12 @@ public final class MetricsWriter implements Runnable
             while (running)
             {
                 nowNanos = System.nanoTime();
-                int work = drainAll();
+                final boolean sweep = nowNanos - nextTailSweepNanos >= 0;
+                if (sweep)
+                {
+                    nextTailSweepNanos = nowNanos + TAIL_SWEEP_INTERVAL_NANOS;
+                }
+                int work = drainAll(sweep);
                 work += serveRequests();
                 if (nowNanos - nextHousekeepingNanos >= 0)
                 {
@@ -127,7 +143,7 @@ public final class MetricsWriter implements Runnable
                 idleStrategy.idle(work);
             }
             nowNanos = System.nanoTime();
-            drainAll();
+            drainAll(true);
             serveRequests();
         }
         finally
@@ -138,12 +154,16 @@ public final class MetricsWriter implements Runnable
         }
     }
 
-    private int drainAll()
+    /**
+     * One pass over the rings: {@code complete}, everything published (a snapshot barrier, the tail sweep, close);
+     * otherwise the batches the owners have published, which never reads a cache line an owner is still writing.
+     */
+    private int drainAll(final boolean complete)
     {
         int work = 0;
         for (final ThreadRing ring : rings.activeRings())
         {
-            work += drain(ring);
+            work += complete ? drain(ring) : RingDirectory.drainBatches(ring, applier);
         }
         return work;
     }
@@ -318,7 +338,7 @@ public final class MetricsWriter implements Runnable
         SnapshotRequest request;
         while ((request = requests.poll()) != null)
         {
-            drainAll(); // everything published before the request was enqueued is in a ring by now
+            drainAll(true); // everything published before the request was enqueued is in a ring by now
             request.result.complete(request.barrierOnly ? null : buildSnapshot());
             served++;
         }
@@ -370,7 +390,7 @@ public final class MetricsWriter implements Runnable
         {
             if (work >= SNAPSHOT_CHUNK_WORK)
             {
-                drainAll(); // keep callers' rings from filling during a long snapshot
+                drainAll(false); // keep callers' rings from filling during a long snapshot
                 work = 0;
             }
             final SeriesDescriptor descriptor = registry.bySlot(slot);

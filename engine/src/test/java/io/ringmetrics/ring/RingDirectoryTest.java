@@ -113,8 +113,8 @@ class RingDirectoryTest
         final ThreadRing[] rings = directory.activeRings();
         assertEquals(1, rings.length, "the larger ring takes the place of the full one");
         assertEquals(256, rings[0].size());
-        // Slot arrays of 16 + 2n longs for n = 16, 32, 64, 128, 256: all still held until drained.
-        assertEquals(8L * (5 * 16 + 2 * capacity), directory.slotBytes(), "rings being replaced count too");
+        // 16-byte slots, n = 16, 32, 64, 128, 256: all still held until drained.
+        assertEquals(16L * capacity, directory.slotBytes(), "rings being replaced count too");
         final List<Long> values = new ArrayList<>();
         assertEquals(capacity, RingDirectory.drain(rings[0], (id, op, value) -> values.add(value)));
         for (int i = 0; i < values.size(); i++)
@@ -122,7 +122,7 @@ class RingDirectoryTest
             assertEquals(i, values.get(i), "oldest ring first, each in order");
         }
         assertNull(rings[0].predecessor(), "drained predecessors are let go");
-        assertEquals(8L * (16 + 2 * 256), directory.slotBytes(), "only the largest ring is left");
+        assertEquals(16L * 256, directory.slotBytes(), "only the largest ring is left");
         assertEquals(0, directory.pendingCount());
         assertEquals(capacity, directory.publishedCount(), "counts of replaced rings are kept");
         assertEquals(1, directory.droppedFull(UpdateOp.KIND_GAUGE));
