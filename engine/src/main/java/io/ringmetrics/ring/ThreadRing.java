@@ -4,7 +4,7 @@ import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SingleProducerSequencer;
 import com.lmax.disruptor.YieldingWaitStrategy;
 import org.agrona.BufferUtil;
-import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.UnsafeApi;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -83,7 +83,7 @@ public final class ThreadRing extends ThreadRingRhsPad
     private final SingleProducerSequencer sequencer;
     private final Sequence consumed = new Sequence();
     private final ByteBuffer memory; // keeps the slots' memory alive as long as the ring
-    private final UnsafeBuffer slots;
+    private final long address;       // of slot 0; every slot address is masked into the ring, so never out of it
     private final int mask;
     private final int lapShift;
     private final AtomicLongArray droppedFull = new AtomicLongArray((UpdateOp.KIND_COUNT + 1) * COUNTER_PAD);
@@ -107,7 +107,7 @@ public final class ThreadRing extends ThreadRingRhsPad
         this.sequencer = new SingleProducerSequencer(size, new YieldingWaitStrategy());
         this.sequencer.addGatingSequences(consumed);
         this.memory = BufferUtil.allocateDirectAligned(size * SLOT_BYTES, ALIGNMENT); // zeroed: no slot published
-        this.slots = new UnsafeBuffer(memory);
+        this.address = BufferUtil.address(memory);
         this.mask = size - 1;
         this.lapShift = Integer.numberOfTrailingZeros(size);
         this.owner = owner;
@@ -137,10 +137,9 @@ public final class ThreadRing extends ThreadRingRhsPad
             }
             freeUpTo = limit;
         }
-        final int offset = ((int)sequence & mask) << SLOT_SHIFT;
-        final UnsafeBuffer slots = this.slots;
-        slots.putLong(offset + Long.BYTES, value);
-        slots.putLongRelease(offset, header(id, op, sequence));
+        final long slot = address + (((int)sequence & mask) << SLOT_SHIFT);
+        UnsafeApi.putLong(null, slot + Long.BYTES, value);
+        UnsafeApi.putLongRelease(null, slot, header(id, op, sequence));
         if (((int)sequence & (PUBLISH_BATCH - 1)) == PUBLISH_BATCH - 1)
         {
             sequencer.publish(sequence); // release store of the cursor, once per batch
@@ -212,7 +211,7 @@ public final class ThreadRing extends ThreadRingRhsPad
     /** Applies the slots {@code from..to}, releasing them in batches; returns {@code to + 1}. */
     private long apply(final long from, final long to, final UpdateHandler handler)
     {
-        final UnsafeBuffer slots = this.slots;
+        final long address = this.address;
         final int mask = this.mask;
         long sequence = from;
         while (sequence <= to)
@@ -220,9 +219,9 @@ public final class ThreadRing extends ThreadRingRhsPad
             final long batchEnd = Math.min(to, sequence + RELEASE_BATCH - 1);
             for (; sequence <= batchEnd; sequence++)
             {
-                final int offset = ((int)sequence & mask) << SLOT_SHIFT;
-                final long header = slots.getLong(offset);
-                handler.apply((int)(header >>> 32), (int)header & OP_MASK, slots.getLong(offset + Long.BYTES));
+                final long slot = address + (((int)sequence & mask) << SLOT_SHIFT);
+                final long header = UnsafeApi.getLong(null, slot);
+                handler.apply((int)(header >>> 32), (int)header & OP_MASK, UnsafeApi.getLong(null, slot + Long.BYTES));
             }
             consumed.set(batchEnd); // release: the owner may now overwrite these slots
         }
@@ -246,7 +245,7 @@ public final class ThreadRing extends ThreadRingRhsPad
 
     private boolean published(final long sequence)
     {
-        final long header = slots.getLongAcquire(((int)sequence & mask) << SLOT_SHIFT);
+        final long header = UnsafeApi.getLongAcquire(null, address + (((int)sequence & mask) << SLOT_SHIFT));
         return ((int)header >>> TAG_SHIFT & TAG_MASK) == lapTag(sequence);
     }
 
