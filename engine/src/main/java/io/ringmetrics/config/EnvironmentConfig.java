@@ -31,7 +31,7 @@ public final class EnvironmentConfig
     public static final List<String> VARIABLES = List.of(
         "METRICS_EXPORTER", "PROMETHEUS_NAMESPACE", "PROMETHEUS_MAX_METRICS", "PROMETHEUS_ALLOW_REMOVAL",
         "STATSD_HOST", "STATSD_PORT", "STATSD_PREFIX", "STATSD_FLUSH_INTERVAL_MS", "STATSD_MAX_PACKET_SIZE",
-        "STATSD_TAG_STYLE", "METRICS_HTTP_HOST", "METRICS_HTTP_PORT",
+        "STATSD_TAG_STYLE", "STATSD_PROTOCOL", "METRICS_HTTP_HOST", "METRICS_HTTP_PORT",
         "METRICS_MAX_METRICS", "METRICS_MAX_LABEL_COMBINATIONS", "METRICS_MAX_METRIC_NAME_LENGTH",
         "METRICS_MAX_LABEL_NAME_LENGTH", "METRICS_MAX_LABEL_VALUE_LENGTH", "METRICS_MAX_LABELS_PER_METRIC",
         "METRICS_ENABLE_CLEANUP", "METRICS_CLEANUP_INTERVAL_SECONDS",
@@ -86,6 +86,7 @@ public final class EnvironmentConfig
         settings.statsdFlushInterval(Duration.ofMillis(number("STATSD_FLUSH_INTERVAL_MS", 10_000, 10, 3_600_000)));
         settings.statsdMaxPacketSize((int)number("STATSD_MAX_PACKET_SIZE", 1432, 64, 65_507));
         settings.statsdTagStyle(enumValue("STATSD_TAG_STYLE", StatsdTagStyle.class, StatsdTagStyle.NONE));
+        settings.statsdProtocol(enumValue("STATSD_PROTOCOL", StatsdProtocol.class, StatsdProtocol.DEFAULT));
 
         final MetricsResourceConfig limits = limits();
         final EngineConfig.Builder engine = EngineConfig.builder().limits(limits);

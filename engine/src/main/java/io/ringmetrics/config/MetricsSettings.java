@@ -24,6 +24,7 @@ public final class MetricsSettings
     private final Duration statsdFlushInterval;
     private final int statsdMaxPacketSize;
     private final StatsdTagStyle statsdTagStyle;
+    private final StatsdProtocol statsdProtocol;
 
     private MetricsSettings(final Builder b)
     {
@@ -40,6 +41,7 @@ public final class MetricsSettings
         this.statsdFlushInterval = b.statsdFlushInterval;
         this.statsdMaxPacketSize = b.statsdMaxPacketSize;
         this.statsdTagStyle = b.statsdTagStyle;
+        this.statsdProtocol = b.statsdProtocol;
     }
 
     /** @return a builder with every default. */
@@ -126,6 +128,12 @@ public final class MetricsSettings
         return statsdTagStyle;
     }
 
+    /** @return STATSD_PROTOCOL (default {@link StatsdProtocol#DEFAULT}). */
+    public StatsdProtocol statsdProtocol()
+    {
+        return statsdProtocol;
+    }
+
     @Override
     public String toString()
     {
@@ -135,6 +143,7 @@ public final class MetricsSettings
             ", http=" + httpHost + ':' + httpPort +
             ", statsd=" + statsdHost + ':' + statsdPort + " prefix=" + (statsdPrefix == null ? "(none)" : statsdPrefix) +
             " flush=" + statsdFlushInterval.toMillis() + "ms packet=" + statsdMaxPacketSize + " tags=" + statsdTagStyle +
+            " protocol=" + statsdProtocol.name().toLowerCase(java.util.Locale.ROOT) +
             ", " + engine + ", " + errors;
     }
 
@@ -154,6 +163,7 @@ public final class MetricsSettings
         private Duration statsdFlushInterval = Duration.ofSeconds(10);
         private int statsdMaxPacketSize = 1432;
         private StatsdTagStyle statsdTagStyle = StatsdTagStyle.NONE;
+        private StatsdProtocol statsdProtocol = StatsdProtocol.DEFAULT;
 
         private Builder()
         {
@@ -247,6 +257,13 @@ public final class MetricsSettings
         public Builder statsdTagStyle(final StatsdTagStyle v)
         {
             statsdTagStyle = v;
+            return this;
+        }
+
+        /** @param v protocol @return this */
+        public Builder statsdProtocol(final StatsdProtocol v)
+        {
+            statsdProtocol = v;
             return this;
         }
 

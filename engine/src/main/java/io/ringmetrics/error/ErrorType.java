@@ -49,6 +49,11 @@ public enum ErrorType
     UNRESOLVED_HOST("unresolved_host", Category.EXPORT),
     /** The peer refused the connection (for UDP: ICMP port unreachable). */
     CONNECTION_REFUSED("connection_refused", Category.EXPORT),
+    /**
+     * The socket send buffer is full: the peer is alive but does not read (a stalled StatsD daemon over TCP); what
+     * was not sent is kept for a later attempt.
+     */
+    SEND_BUFFER_FULL("send_buffer_full", Category.EXPORT),
     /** Formatting an exposition failed. */
     FORMAT_FAILED("format_failed", Category.EXPORT),
     /** A configuration value is malformed or out of range. */

@@ -32,6 +32,7 @@ class EnvironmentConfigTest
         assertEquals("localhost", s.statsdHost());
         assertEquals(8125, s.statsdPort());
         assertNull(s.statsdPrefix());
+        assertEquals(StatsdProtocol.UDP, s.statsdProtocol());
         assertEquals("127.0.0.1", s.httpHost());
         assertEquals(8081, s.httpPort());
         assertEquals(1000, s.engine().limits().maxMetrics());
@@ -65,6 +66,7 @@ class EnvironmentConfigTest
         env.put("STATSD_FLUSH_INTERVAL_MS", "250");
         env.put("STATSD_MAX_PACKET_SIZE", "512");
         env.put("STATSD_TAG_STYLE", "dogstatsd");
+        env.put("STATSD_PROTOCOL", "tcp");
         env.put("METRICS_HTTP_HOST", "0.0.0.0");
         env.put("METRICS_HTTP_PORT", "9100");
         env.put("METRICS_MAX_METRICS", "5000");
@@ -99,6 +101,7 @@ class EnvironmentConfigTest
         assertEquals(Duration.ofMillis(250), s.statsdFlushInterval());
         assertEquals(512, s.statsdMaxPacketSize());
         assertEquals(StatsdTagStyle.DOGSTATSD, s.statsdTagStyle());
+        assertEquals(StatsdProtocol.TCP, s.statsdProtocol());
         assertEquals("0.0.0.0", s.httpHost());
         assertEquals(9100, s.httpPort());
         assertEquals(5000, s.engine().limits().maxMetrics());
@@ -167,6 +170,7 @@ class EnvironmentConfigTest
         "METRICS_RING_SIZE|8|a whole number from 16 to",
         "METRICS_IDLE_STRATEGY|sleep|one of busy_spin, yield, backoff",
         "METRICS_BACKPRESSURE|wait|one of drop, block",
+        "STATSD_PROTOCOL|uds|one of udp, tcp",
         "METRICS_SNAPSHOT_TIMEOUT_MS|0|a whole number from 1 to 300000",
         "METRICS_HISTOGRAM_BUCKETS|1;2|comma-separated list",
         "METRICS_HISTOGRAM_BUCKETS|2,1|strictly increasing",

@@ -3,6 +3,7 @@ package io.ringmetrics.exporter.statsd;
 import io.ringmetrics.config.EnvironmentConfig;
 import io.ringmetrics.config.MetricsErrorConfig;
 import io.ringmetrics.config.MetricsSettings;
+import io.ringmetrics.config.StatsdProtocol;
 import io.ringmetrics.config.StatsdTagStyle;
 
 import java.time.Duration;
@@ -11,8 +12,8 @@ import java.util.Objects;
 /**
  * Immutable settings of a {@link StatsdExporter}. Build with {@link #builder()}, or take them from
  * {@link MetricsSettings} ({@link #from(MetricsSettings)}, which is how {@code STATSD_HOST}, {@code STATSD_PORT},
- * {@code STATSD_PREFIX}, {@code STATSD_FLUSH_INTERVAL_MS}, {@code STATSD_MAX_PACKET_SIZE}, {@code STATSD_TAG_STYLE}
- * and the {@code METRICS_*} error settings arrive). Builder setters reject a value out of range with an
+ * {@code STATSD_PREFIX}, {@code STATSD_FLUSH_INTERVAL_MS}, {@code STATSD_MAX_PACKET_SIZE}, {@code STATSD_TAG_STYLE},
+ * {@code STATSD_PROTOCOL} and the {@code METRICS_*} error settings arrive). Builder setters reject a value out of range with an
  * {@link IllegalArgumentException} naming the setting, the value and what is allowed.
  * <table>
  *   <caption>Settings</caption>
@@ -20,10 +21,13 @@ import java.util.Objects;
  *   <tr><td>host</td><td>{@code localhost}</td><td>host name or IP literal, resolved at the first flush and again
  *       after every failure</td></tr>
  *   <tr><td>port</td><td>8125</td><td>1..65535</td></tr>
+ *   <tr><td>protocol</td><td>{@link StatsdProtocol#DEFAULT} ({@code UDP})</td><td>{@code UDP}, or {@code TCP}: one
+ *       connection, back-pressure instead of loss when the daemon stops reading (see {@link StatsdFlusher})</td></tr>
  *   <tr><td>prefix</td><td>none</td><td>dot-separated segments of {@code [a-zA-Z0-9_-]}, e.g. {@code myapp.prod};
  *       joined to every key with {@code .}</td></tr>
  *   <tr><td>flush interval</td><td>10 s</td><td>10 ms..1 h</td></tr>
- *   <tr><td>max packet size</td><td>1432 bytes</td><td>64..65507 bytes of UDP payload</td></tr>
+ *   <tr><td>max packet size</td><td>1432 bytes</td><td>64..65507 bytes of UDP payload (over TCP: the largest
+ *       write, which also bounds a line)</td></tr>
  *   <tr><td>tag style</td><td>{@code NONE}</td><td>{@code NONE} (labels folded into the dotted name) or
  *       {@code DOGSTATSD} ({@code |#k:v,...})</td></tr>
  *   <tr><td>errors</td><td>{@link MetricsErrorConfig#DEFAULTS}</td><td>error settings of the exporter's
@@ -43,6 +47,7 @@ public final class StatsdConfig
 
     private final String host;
     private final int port;
+    private final StatsdProtocol protocol;
     private final String prefix;
     private final Duration flushInterval;
     private final int maxPacketSize;
@@ -53,6 +58,7 @@ public final class StatsdConfig
     {
         this.host = b.host;
         this.port = b.port;
+        this.protocol = b.protocol;
         this.prefix = b.prefix;
         this.flushInterval = b.flushInterval;
         this.maxPacketSize = b.maxPacketSize;
@@ -67,7 +73,7 @@ public final class StatsdConfig
     }
 
     /**
-     * The StatsD part of resolved settings: host, port, prefix, flush interval, packet size and tag style, plus the
+     * The StatsD part of resolved settings: host, port, protocol, prefix, flush interval, packet size and tag style, plus the
      * error settings ({@link MetricsSettings#errors()}).
      *
      * @param settings settings, e.g. from {@link EnvironmentConfig#fromEnv()}.
@@ -79,6 +85,7 @@ public final class StatsdConfig
         return builder()
             .host(settings.statsdHost())
             .port(settings.statsdPort())
+            .protocol(settings.statsdProtocol())
             .prefix(settings.statsdPrefix())
             .flushInterval(settings.statsdFlushInterval())
             .maxPacketSize(settings.statsdMaxPacketSize())
@@ -101,7 +108,7 @@ public final class StatsdConfig
     /** @return a builder holding this configuration. */
     public Builder toBuilder()
     {
-        return builder().host(host).port(port).prefix(prefix).flushInterval(flushInterval).maxPacketSize(maxPacketSize)
+        return builder().host(host).port(port).protocol(protocol).prefix(prefix).flushInterval(flushInterval).maxPacketSize(maxPacketSize)
             .tagStyle(tagStyle).errors(errors);
     }
 
@@ -111,10 +118,16 @@ public final class StatsdConfig
         return host;
     }
 
-    /** @return UDP port of the StatsD daemon. */
+    /** @return UDP or TCP port of the StatsD daemon. */
     public int port()
     {
         return port;
+    }
+
+    /** @return how the daemon is reached. */
+    public StatsdProtocol protocol()
+    {
+        return protocol;
     }
 
     /** @return key prefix without trailing dot, or {@code null} for none. */
@@ -150,7 +163,7 @@ public final class StatsdConfig
     @Override
     public String toString()
     {
-        return "statsd{host=" + host + ", port=" + port + ", prefix=" + (prefix == null ? "" : prefix) +
+        return "statsd{host=" + host + ", port=" + port + ", protocol=" + protocol + ", prefix=" + (prefix == null ? "" : prefix) +
             ", flush_interval=" + flushInterval.toMillis() + "ms, max_packet_size=" + maxPacketSize +
             ", tag_style=" + tagStyle + '}';
     }
@@ -187,6 +200,7 @@ public final class StatsdConfig
     {
         private String host = "localhost";
         private int port = 8125;
+        private StatsdProtocol protocol = StatsdProtocol.DEFAULT;
         private String prefix;
         private Duration flushInterval = Duration.ofSeconds(10);
         private int maxPacketSize = 1432;
@@ -221,7 +235,7 @@ public final class StatsdConfig
         }
 
         /**
-         * @param value UDP port, 1..65535.
+         * @param value UDP or TCP port, 1..65535.
          * @return this.
          */
         public Builder port(final int value)
@@ -231,6 +245,16 @@ public final class StatsdConfig
                 throw new IllegalArgumentException("statsd port must be between 1 and 65535, was " + value);
             }
             port = value;
+            return this;
+        }
+
+        /**
+         * @param value {@link StatsdProtocol#UDP} or {@link StatsdProtocol#TCP}.
+         * @return this.
+         */
+        public Builder protocol(final StatsdProtocol value)
+        {
+            protocol = Objects.requireNonNull(value, "protocol");
             return this;
         }
 

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Pushes the engine's metrics to a StatsD (or DogStatsD) daemon over UDP, every flush interval, from its own
- * daemon thread {@code ringmetrics-statsd}. What is sent, and how unsent counter deltas are carried over, is
+ * Pushes the engine's metrics to a StatsD (or DogStatsD) daemon over UDP or TCP ({@link StatsdConfig#protocol()}),
+ * every flush interval, from its own daemon thread {@code ringmetrics-statsd}. What is sent, and how unsent counter deltas are carried over, is
  * described in {@link StatsdFlusher}; the settings in {@link StatsdConfig}.
  * <pre>{@code
  * StatsdExporter exporter = new StatsdExporter(StatsdConfig.builder().host("127.0.0.1").prefix("myapp").build());
@@ -26,9 +26,10 @@ import java.util.concurrent.locks.LockSupport;
  * }</pre>
  * <b>Threading.</b> {@link #start} and {@link #close} may be called from any thread; everything else happens on the
  * flush thread, which takes {@link MetricsEngine#snapshot()} and never touches caller threads: an unreachable,
- * unresolvable or refusing daemon costs callers nothing. Failures are counted in
+ * unresolvable, refusing or (TCP) stalled daemon costs callers nothing. Failures are counted in
  * {@code metrics_export_errors_total{exporter="statsd",error_type=...}} ({@code send_failed},
- * {@code unresolved_host}, {@code connection_refused}, {@code snapshot_timeout}, {@code format_failed}) and logged
+ * {@code send_buffer_full}, {@code unresolved_host}, {@code connection_refused}, {@code snapshot_timeout},
+ * {@code format_failed}) and logged
  * through an {@link ErrorHandler} built from {@link StatsdConfig#errors()} at start: at most once per error type per
  * 10 s, at {@code METRICS_ERROR_LOG_LEVEL}, not at all with {@code METRICS_LOG_EXPORT_ERRORS=false}.
  * <p>

@@ -38,15 +38,28 @@ import java.util.Map;
  * </pre>
  * With tag style DOGSTATSD every line ends in {@code |#label:value,...}.
  * <p>
- * <b>Delivery and carry-over.</b> A UDP send that the kernel accepts may still be refused: the ICMP port
- * unreachable only surfaces on a later operation of the connected channel. So the new baselines of the lines a
- * flush sends are kept in a commit log and applied only once the datagram is known to have left without error:
- * at the start of the next flush, after a probe of the channel ({@link StatsdTransport#probe()}) finds no pending
- * error (a probe right after the sends catches a local refusal at once). On a refusal, all unconfirmed baselines
- * are discarded and the next flush sends the deltas again, in full; on another send failure, the lines of the
- * failed datagram and of those not yet sent are discarded. Counter deltas are therefore never lost while the
- * daemon is down, unreachable or unresolvable. They can be counted twice only if the daemon comes up or goes down
- * between two datagrams of the same flush.
+ * <b>Delivery and carry-over.</b> The new baselines of the lines a flush sends are kept in a commit log and
+ * applied only once the lines are known to have left without error: at the start of the next flush, after a probe
+ * of the channel ({@link StatsdTransport#probe()}) finds no pending error (a probe right after the sends catches a
+ * local refusal at once). A line that is not sent keeps its old baseline, so its delta is sent again, summed with
+ * what came since, at a later flush:
+ * <ul>
+ *   <li>UDP ({@link StatsdUdpTransport}): a datagram the kernel accepts may still be refused, the ICMP port
+ *       unreachable only surfacing on a later operation of the connected channel. On a refusal, or another error
+ *       found by the probe, all unconfirmed baselines are discarded and the next flush sends the deltas again, in
+ *       full; on another send failure, the lines of the failed datagram and of those not yet sent are discarded.
+ *       A daemon that is alive but drops datagrams (receive buffer full) is <i>not</i> seen: those lines are
+ *       lost.</li>
+ *   <li>TCP ({@link StatsdTcpTransport}): lines the kernel took on an open connection count as delivered. When the
+ *       daemon stops reading and the socket buffers are full, the flush stops at the first packet not taken,
+ *       counts {@link ErrorType#SEND_BUFFER_FULL}, and that packet's lines and all later ones keep their
+ *       baselines (exactly as for a closed port); a flush that finds bytes of an earlier packet still held back
+ *       sends nothing new. A connection that breaks loses what the kernel still held; the next flush connects
+ *       again.</li>
+ * </ul>
+ * Counter deltas are therefore never lost while the daemon is down, unreachable or unresolvable, nor (TCP) while it
+ * does not read. They can be counted twice only if the daemon comes up or goes down between two datagrams of the
+ * same flush (UDP).
  * <p>
  * <b>Threading.</b> Not thread-safe: owned by one thread (the exporter's flush thread, or a benchmark). It reuses
  * its buffers; per flush it allocates the meta-metric families and, per non-integral double, a {@link String}.
@@ -117,7 +130,7 @@ public final class StatsdFlusher implements AutoCloseable
         this.errorHandler = errorHandler;
         this.seriesLimit = engine.config().limits().maxLabelCombinations();
         this.metricLimit = engine.config().limits().maxMetrics();
-        this.transport = new StatsdTransport(config.host(), config.port());
+        this.transport = StatsdTransport.open(config.protocol(), config.host(), config.port(), config.maxPacketSize());
         this.packet = new StatsdPacket(config.maxPacketSize());
     }
 
@@ -137,20 +150,29 @@ public final class StatsdFlusher implements AutoCloseable
         flushLines = 0;
 
         final ErrorType pending = transport.probe();
-        if (pending == null)
+        if (pending == null || !transport.probeErrorLosesUnconfirmed())
         {
             commits.apply();
         }
         else
         {
             commits.clear();
-            fail(pending, transport.lastError() + " (previous flush is sent again)");
+        }
+        if (pending != null)
+        {
+            fail(pending, transport.lastError() +
+                (transport.probeErrorLosesUnconfirmed() ? " (previous flush is sent again)" : ""));
         }
 
         final ErrorType connect = transport.connect();
+        final ErrorType heldBack = connect == null ? transport.sendHeldBack() : null;
         if (connect != null)
         {
             fail(connect, transport.lastError());
+        }
+        else if (heldBack != null)
+        {
+            fail(heldBack, transport.lastError()); // nothing new is sent while the daemon has not taken the last packet
         }
         else
         {
@@ -161,7 +183,10 @@ public final class StatsdFlusher implements AutoCloseable
                 final ErrorType refused = transport.probe();
                 if (refused != null)
                 {
-                    commits.clear();
+                    if (transport.probeErrorLosesUnconfirmed())
+                    {
+                        commits.clear();
+                    }
                     fail(refused, transport.lastError());
                 }
             }
@@ -186,7 +211,7 @@ public final class StatsdFlusher implements AutoCloseable
     private static boolean isNetwork(final ErrorType type)
     {
         return type == ErrorType.SEND_FAILED || type == ErrorType.UNRESOLVED_HOST ||
-            type == ErrorType.CONNECTION_REFUSED;
+            type == ErrorType.CONNECTION_REFUSED || type == ErrorType.SEND_BUFFER_FULL;
     }
 
     /** @return totals since creation; safe to read from any thread. */
@@ -617,8 +642,8 @@ public final class StatsdFlusher implements AutoCloseable
      *
      * @param flushes             flushes attempted.
      * @param failedFlushes       flushes with at least one error.
-     * @param datagrams           datagrams the kernel accepted.
-     * @param bytes               payload bytes of those datagrams.
+     * @param datagrams           datagrams (TCP: packets of whole lines) the kernel accepted.
+     * @param bytes               payload bytes of those datagrams (without the newline ending a TCP packet).
      * @param lines               StatsD lines in those datagrams.
      * @param largestDatagram     largest payload sent, in bytes.
      * @param lastFlushNanos      duration of the last flush (building and sending, not the snapshot).

@@ -1,213 +1,81 @@
 package io.ringmetrics.exporter.statsd;
 
+import io.ringmetrics.config.StatsdProtocol;
 import io.ringmetrics.error.ErrorType;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.PortUnreachableException;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
-import java.nio.channels.UnresolvedAddressException;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * A connected, non-blocking UDP {@link DatagramChannel} to the StatsD daemon.
- * <p>
- * Connecting a UDP channel makes the kernel report an ICMP "port unreachable" for an earlier datagram as
- * {@link PortUnreachableException} on a later send or receive; {@link #probe()} does a non-blocking receive to
- * collect such an error without sending anything. The host is resolved when connecting; every failure closes the
- * channel, so the next {@link #connect()} resolves the host again (a DNS change or a host that was unknown is
- * picked up).
+ * The way to the StatsD daemon: {@link StatsdUdpTransport} (datagrams) or {@link StatsdTcpTransport} (one stream).
  * <p>
  * Every method returns the {@link ErrorType} of a failure, or {@code null}, and never throws; {@link #lastError()}
- * describes the failure for the log.
+ * describes the failure for the log. A failure that breaks the channel closes it, so that the next
+ * {@link #connect()} resolves the host and connects again.
  * <p>
- * <b>Threading.</b> Owned by the flush thread. Nothing blocks: sends are non-blocking, and a send the kernel cannot
- * take (send buffer full) is retried for at most {@link #SEND_RETRY_NANOS} before it counts as failed. Only host
- * resolution may wait for the system resolver.
+ * <b>Threading.</b> Owned by the flush thread. Nothing waits on the daemon: writes are non-blocking, and the only
+ * bounded waits are a short retry (UDP), a connect timeout (TCP) and the system resolver.
  */
-final class StatsdTransport implements AutoCloseable
+interface StatsdTransport extends AutoCloseable
 {
-    /** Longest time a datagram is retried while the socket send buffer is full: 5 ms. */
-    static final long SEND_RETRY_NANOS = 5_000_000L;
-
-    private final String host;
-    private final int port;
-    private final ByteBuffer probeBuffer = ByteBuffer.allocateDirect(512);
-    private DatagramChannel channel;
-    private String lastError = "";
-
-    StatsdTransport(final String host, final int port)
+    /**
+     * @param protocol protocol.
+     * @param host     host name or IP literal, resolved at each connect.
+     * @param port     port.
+     * @param maxWrite largest payload passed to {@link #send(ByteBuffer)}.
+     * @return a transport for the protocol, not connected yet.
+     */
+    static StatsdTransport open(final StatsdProtocol protocol, final String host, final int port, final int maxWrite)
     {
-        this.host = host;
-        this.port = port;
+        return protocol == StatsdProtocol.TCP ?
+            new StatsdTcpTransport(host, port, maxWrite) : new StatsdUdpTransport(host, port);
     }
 
-    /** @return whether a channel is open and connected. */
-    boolean isConnected()
-    {
-        return channel != null;
-    }
+    /** @return whether a channel is open. */
+    boolean isConnected();
 
     /**
      * Resolves the host and connects a new channel, unless already connected.
      *
-     * @return {@code null}, {@link ErrorType#UNRESOLVED_HOST} or {@link ErrorType#SEND_FAILED}.
+     * @return {@code null}, or the error ({@link ErrorType#UNRESOLVED_HOST}, {@link ErrorType#CONNECTION_REFUSED},
+     *         {@link ErrorType#SEND_FAILED}).
      */
-    ErrorType connect()
-    {
-        if (channel != null)
-        {
-            return null;
-        }
-        final InetSocketAddress address;
-        try
-        {
-            address = new InetSocketAddress(host, port);
-        }
-        catch (final IllegalArgumentException | SecurityException ex)
-        {
-            return fail(ErrorType.UNRESOLVED_HOST, "cannot resolve " + host + ": " + ex.getMessage());
-        }
-        if (address.isUnresolved())
-        {
-            return fail(ErrorType.UNRESOLVED_HOST, "cannot resolve host '" + host + "'");
-        }
-        DatagramChannel opened = null;
-        try
-        {
-            opened = DatagramChannel.open();
-            opened.configureBlocking(false);
-            opened.connect(address);
-            channel = opened;
-            return null;
-        }
-        catch (final UnresolvedAddressException ex)
-        {
-            closeQuietly(opened);
-            return fail(ErrorType.UNRESOLVED_HOST, "cannot resolve host '" + host + "'");
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            closeQuietly(opened);
-            return fail(ErrorType.SEND_FAILED, "cannot connect a UDP channel to " + address + ": " + ex);
-        }
-    }
+    ErrorType connect();
 
     /**
-     * Sends one datagram.
+     * Sends one packet of whole lines ({@code line '\n' line ...}, no trailing newline).
      *
-     * @param datagram payload, from position to limit.
-     * @return {@code null} if the kernel took it; {@link ErrorType#CONNECTION_REFUSED} if an ICMP port unreachable
-     *         for an earlier datagram surfaced (this datagram was not sent); {@link ErrorType#SEND_FAILED} otherwise.
+     * @param packet payload, from position to limit; consumed or copied before the call returns.
+     * @return {@code null} if the lines were taken (they will reach the daemon unless the channel breaks);
+     *         otherwise the error, and none of the lines was taken.
      */
-    ErrorType send(final ByteBuffer datagram)
-    {
-        if (channel == null)
-        {
-            return fail(ErrorType.SEND_FAILED, "not connected");
-        }
-        try
-        {
-            long deadline = 0;
-            while (channel.write(datagram) == 0)
-            {
-                final long now = System.nanoTime();
-                if (deadline == 0)
-                {
-                    deadline = now + SEND_RETRY_NANOS;
-                }
-                else if (now - deadline > 0)
-                {
-                    return fail(ErrorType.SEND_FAILED, "socket send buffer full for " +
-                        SEND_RETRY_NANOS / 1_000_000 + " ms, datagram of " + datagram.remaining() + " bytes dropped");
-                }
-                LockSupport.parkNanos(50_000L);
-            }
-            return null;
-        }
-        catch (final PortUnreachableException ex)
-        {
-            return fail(ErrorType.CONNECTION_REFUSED, portUnreachable());
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            return fail(ErrorType.SEND_FAILED, "send to " + host + ':' + port + " failed: " + ex);
-        }
-    }
+    ErrorType send(ByteBuffer packet);
 
     /**
-     * Collects a pending socket error without sending: drains anything received (StatsD never answers) and
-     * reports an ICMP port unreachable that arrived since the last call.
+     * Tries to pass on bytes of an earlier packet that the kernel could only take in part.
      *
-     * @return {@code null}, {@link ErrorType#CONNECTION_REFUSED} or {@link ErrorType#SEND_FAILED}.
+     * @return {@code null} if nothing is held back any more; {@link ErrorType#SEND_BUFFER_FULL} if bytes are still
+     *         held back (the daemon is not reading); another error if the channel broke.
      */
-    ErrorType probe()
-    {
-        if (channel == null)
-        {
-            return null;
-        }
-        try
-        {
-            for (int i = 0; i < 16; i++)
-            {
-                probeBuffer.clear();
-                if (channel.read(probeBuffer) <= 0)
-                {
-                    break;
-                }
-            }
-            return null;
-        }
-        catch (final PortUnreachableException ex)
-        {
-            return fail(ErrorType.CONNECTION_REFUSED, portUnreachable());
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            return fail(ErrorType.SEND_FAILED, "socket error on the channel to " + host + ':' + port + ": " + ex);
-        }
-    }
+    ErrorType sendHeldBack();
 
-    private String portUnreachable()
-    {
-        return "ICMP port unreachable from " + host + ':' + port + " (no StatsD daemon listening)";
-    }
+    /**
+     * Collects a pending error of the channel without sending (e.g. an ICMP port unreachable, or the daemon having
+     * closed the connection).
+     *
+     * @return {@code null} or the error.
+     */
+    ErrorType probe();
+
+    /**
+     * @return whether an error found by {@link #probe()} means the lines sent since the previous probe may not have
+     *         arrived, so that they must be sent again; otherwise lines the kernel took count as delivered.
+     */
+    boolean probeErrorLosesUnconfirmed();
 
     /** @return description of the last failure. */
-    String lastError()
-    {
-        return lastError;
-    }
+    String lastError();
 
-    private ErrorType fail(final ErrorType type, final String detail)
-    {
-        lastError = detail;
-        closeQuietly(channel);
-        channel = null;
-        return type;
-    }
-
-    private static void closeQuietly(final DatagramChannel c)
-    {
-        if (c != null)
-        {
-            try
-            {
-                c.close();
-            }
-            catch (final IOException ignored)
-            {
-                // nothing to do: the channel is discarded
-            }
-        }
-    }
-
+    /** Closes the channel; a later {@link #connect()} opens a new one. */
     @Override
-    public void close()
-    {
-        closeQuietly(channel);
-        channel = null;
-    }
+    void close();
 }

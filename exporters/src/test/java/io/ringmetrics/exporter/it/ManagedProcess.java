@@ -39,6 +39,7 @@ public final class ManagedProcess implements AutoCloseable {
     private final Path dir;
     private final Path log;
     private final Process process;
+    private volatile boolean suspended;
 
     private ManagedProcess(String name, Path dir, Path log, Process process) {
         this.name = name;
@@ -131,11 +132,49 @@ public final class ManagedProcess implements AutoCloseable {
                 + "), log " + log + ", last lines:\n" + logTail(40);
     }
 
+    /**
+     * Stops the process with SIGSTOP: it stays alive, its sockets stay open, but it runs (and reads) nothing until
+     * {@link #resume()}. {@link #close()} resumes it first.
+     */
+    public void suspend() {
+        signal("STOP");
+        suspended = true;
+    }
+
+    /** Continues a process stopped by {@link #suspend()} (SIGCONT). */
+    public void resume() {
+        signal("CONT");
+        suspended = false;
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid()))
+                    .redirectErrorStream(true).start();
+            String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + pid() + " failed: " + out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling " + name, e);
+        }
+    }
+
     /** SIGTERM, wait up to 5 s, then SIGKILL; deletes the temp directory. Idempotent. */
     @Override
     public void close() {
         if (!LIVE.remove(this)) {
             return;
+        }
+        if (suspended && process.isAlive()) {
+            try {
+                resume();
+            } catch (RuntimeException ignored) {
+                // SIGKILL below ends a stopped process too
+            }
         }
         List<ProcessHandle> children = new ArrayList<>();
         process.descendants().forEach(children::add);

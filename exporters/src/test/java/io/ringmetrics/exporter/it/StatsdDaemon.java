@@ -3,9 +3,11 @@ package io.ringmetrics.exporter.it;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -41,8 +43,13 @@ import java.util.function.Predicate;
  * {@code [a-zA-Z0-9_.;=-]} are dropped, whitespace becomes {@code _}, {@code /} becomes {@code -};
  * DogStatsD tags {@code |#k:v} become {@code ;k=v} suffixes.
  *
- * <p>Readiness: {@code start*} returns only after a probe counter sent over UDP has come out of a
- * flush, so the UDP socket is bound and the backend works. The probe key
+ * <p>Protocol: UDP by default; {@link #startTcp()} starts statsd's TCP server ({@code servers/tcp},
+ * newline-terminated lines) instead, on a free loopback TCP port. {@link #suspend()} and
+ * {@link #resume()} stop and continue the daemon (SIGSTOP / SIGCONT) to simulate a daemon that is alive
+ * but not reading.
+ *
+ * <p>Readiness: {@code start*} returns only after a probe counter sent over the daemon's protocol has
+ * come out of a flush, so the socket is bound and the backend works. The probe key
  * ({@value #PROBE_KEY}) is internal too. The management TCP port is bound to 127.0.0.1 on a free
  * port (statsd always opens it; its default would be 0.0.0.0:8126).
  */
@@ -127,12 +134,14 @@ public final class StatsdDaemon implements AutoCloseable {
             """;
 
     private final ManagedProcess process;
+    private final boolean tcp;
     private final int port;
     private final int mgmtPort;
     private final Path stateFile;
 
-    private StatsdDaemon(ManagedProcess process, int port, int mgmtPort, Path stateFile) {
+    private StatsdDaemon(ManagedProcess process, boolean tcp, int port, int mgmtPort, Path stateFile) {
         this.process = process;
+        this.tcp = tcp;
         this.port = port;
         this.mgmtPort = mgmtPort;
         this.stateFile = stateFile;
@@ -141,6 +150,16 @@ public final class StatsdDaemon implements AutoCloseable {
     /** Starts on a free UDP port. */
     public static StatsdDaemon start() {
         return start(0, DEFAULT_FLUSH_INTERVAL, false);
+    }
+
+    /** Starts statsd's TCP server ({@code servers/tcp}) on a free loopback TCP port, and no UDP server. */
+    public static StatsdDaemon startTcp() {
+        return start(0, DEFAULT_FLUSH_INTERVAL, false, true);
+    }
+
+    /** Starts statsd's TCP server on the given port, e.g. one an exporter has been failing to connect to. */
+    public static StatsdDaemon startTcpOnPort(int tcpPort) {
+        return start(tcpPort, DEFAULT_FLUSH_INTERVAL, false, true);
     }
 
     /**
@@ -157,11 +176,15 @@ public final class StatsdDaemon implements AutoCloseable {
      * @param dumpMessages  log every received metric line to the daemon log (shown by {@link #describe()})
      */
     public static StatsdDaemon start(int udpPort, Duration flushInterval, boolean dumpMessages) {
+        return start(udpPort, flushInterval, dumpMessages, false);
+    }
+
+    private static StatsdDaemon start(int udpPort, Duration flushInterval, boolean dumpMessages, boolean tcp) {
         Path node = TestTools.node();
         Path statsMain = TestTools.statsdMain();
         String lastFailure = "";
         for (int attempt = 1; attempt <= 3; attempt++) {
-            int port = udpPort > 0 ? udpPort : FreePorts.udp();
+            int port = udpPort > 0 ? udpPort : tcp ? FreePorts.tcp() : FreePorts.udp();
             int mgmtPort = FreePorts.tcp();
             Path dir = ManagedProcess.newTempDir("statsd");
             Path backend = dir.resolve("it-backend.js");
@@ -170,6 +193,8 @@ public final class StatsdDaemon implements AutoCloseable {
             String configText = "{\n"
                     + "  \"address\": \"" + FreePorts.LOOPBACK + "\",\n"
                     + "  \"port\": " + port + ",\n"
+                    + (tcp ? "  \"servers\": [{ \"server\": \"./servers/tcp\", \"address\": \""
+                            + FreePorts.LOOPBACK + "\", \"port\": " + port + " }],\n" : "")
                     + "  \"mgmt_address\": \"" + FreePorts.LOOPBACK + "\",\n"
                     + "  \"mgmt_port\": " + mgmtPort + ",\n"
                     + "  \"flushInterval\": " + Math.max(10, flushInterval.toMillis()) + ",\n"
@@ -189,7 +214,7 @@ public final class StatsdDaemon implements AutoCloseable {
             }
             ManagedProcess mp = ManagedProcess.start("statsd",
                     List.of(node.toString(), statsMain.toString(), config.toString()), dir);
-            StatsdDaemon d = new StatsdDaemon(mp, port, mgmtPort, state);
+            StatsdDaemon d = new StatsdDaemon(mp, tcp, port, mgmtPort, state);
             if (d.awaitReady()) {
                 return d;
             }
@@ -203,31 +228,30 @@ public final class StatsdDaemon implements AutoCloseable {
             }
         }
         return fail("statsd did not become ready within " + READY_TIMEOUT.toSeconds() + " s"
-                + (udpPort > 0 ? " on UDP port " + udpPort : "") + ": " + lastFailure);
+                + (udpPort > 0 ? " on UDP port " + udpPort : "") + (tcp ? " (TCP server)" : "") + ": " + lastFailure);
     }
 
     private boolean awaitReady() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        try (DatagramSocket socket = new DatagramSocket(0, FreePorts.loopback())) {
-            byte[] probe = (PROBE_KEY + ":1|c").getBytes(StandardCharsets.US_ASCII);
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    return false;
-                }
-                socket.send(new DatagramPacket(probe, probe.length, FreePorts.loopback(), port));
-                Snapshot s = snapshot();
-                if (s.internalCounters().getOrDefault(PROBE_KEY, 0.0) > 0) {
-                    return true;
-                }
-                PrometheusServer.sleep(50);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                return false;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("probing statsd on UDP " + port, e);
+            try {
+                send(PROBE_KEY + ":1|c");
+            } catch (UncheckedIOException e) {
+                // TCP server not listening yet
+            }
+            Snapshot s = snapshot();
+            if (s.internalCounters().getOrDefault(PROBE_KEY, 0.0) > 0) {
+                return true;
+            }
+            PrometheusServer.sleep(50);
         }
         return false;
     }
 
-    /** The UDP port statsd receives metrics on (127.0.0.1). */
+    /** The UDP (or, after {@link #startTcp()}, TCP) port statsd receives metrics on (127.0.0.1). */
     public int port() {
         return port;
     }
@@ -237,8 +261,23 @@ public final class StatsdDaemon implements AutoCloseable {
         return mgmtPort;
     }
 
-    /** Sends each string as one UDP datagram to the daemon (test convenience). */
+    /**
+     * Sends each string as one UDP datagram to the daemon, or, over TCP, as one line of a new
+     * connection (test convenience).
+     */
     public void send(String... datagrams) {
+        if (tcp) {
+            try (Socket socket = new Socket(FreePorts.loopback(), port)) {
+                OutputStream out = socket.getOutputStream();
+                for (String d : datagrams) {
+                    out.write((d + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return;
+        }
         try (DatagramSocket socket = new DatagramSocket(0, FreePorts.loopback())) {
             for (String d : datagrams) {
                 byte[] b = d.getBytes(StandardCharsets.UTF_8);
@@ -247,6 +286,16 @@ public final class StatsdDaemon implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Stops the daemon (SIGSTOP): alive, sockets open, reading nothing until {@link #resume()}. */
+    public void suspend() {
+        process.suspend();
+    }
+
+    /** Continues the daemon after {@link #suspend()} (SIGCONT). */
+    public void resume() {
+        process.resume();
     }
 
     /** Totals as of the latest flush. */

@@ -2,12 +2,16 @@ package io.ringmetrics.exporter.statsd;
 
 import io.ringmetrics.config.EnvironmentConfig;
 import io.ringmetrics.config.MetricsErrorConfig;
+import io.ringmetrics.config.StatsdProtocol;
 import io.ringmetrics.config.StatsdTagStyle;
 import io.ringmetrics.error.ConfigurationException;
 import org.junit.jupiter.api.Test;
 
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,7 +33,49 @@ class StatsdConfigTest
         assertEquals(Duration.ofSeconds(10), c.flushInterval());
         assertEquals(1432, c.maxPacketSize());
         assertEquals(StatsdTagStyle.NONE, c.tagStyle());
+        assertEquals(StatsdProtocol.UDP, c.protocol());
         assertSame(MetricsErrorConfig.DEFAULTS, c.errors());
+    }
+
+    @Test
+    void protocolArrivesThroughTheEnvironmentAndABadOneNamesWhatIsAllowed()
+    {
+        assertEquals(StatsdProtocol.TCP, StatsdConfig.from(EnvironmentConfig.from(Map.of("STATSD_PROTOCOL", "tcp")))
+            .protocol());
+        assertEquals(StatsdProtocol.UDP, StatsdConfig.from(EnvironmentConfig.from(Map.of("STATSD_PROTOCOL", "UDP")))
+            .protocol());
+        assertEquals(StatsdProtocol.DEFAULT, StatsdConfig.from(EnvironmentConfig.from(Map.of())).protocol());
+        assertEquals(StatsdProtocol.DEFAULT, StatsdConfig.DEFAULTS.protocol());
+        final ConfigurationException ex = assertThrows(ConfigurationException.class, () ->
+            EnvironmentConfig.from(Map.of("STATSD_PROTOCOL", "uds")));
+        assertTrue(ex.getMessage().contains("STATSD_PROTOCOL='uds' is invalid; allowed: one of udp, tcp"),
+            ex.getMessage());
+        assertTrue(StatsdConfig.DEFAULTS.toBuilder().protocol(StatsdProtocol.TCP).build().toString()
+            .contains("protocol=TCP"));
+    }
+
+    @Test
+    void documentedProtocolDefaultIsTheCodesDefault() throws Exception
+    {
+        final String expected = StatsdProtocol.DEFAULT.name().toLowerCase(Locale.ROOT);
+        final Path docs = docsDir();
+        final String configuration = Files.readString(docs.resolve("configuration.md"));
+        assertTrue(configuration.contains("| `STATSD_PROTOCOL` | `" + expected + "` |"),
+            "docs/configuration.md documents the default of STATSD_PROTOCOL as `" + expected + "`");
+        final String statsd = Files.readString(docs.resolve("statsd.md"));
+        assertTrue(statsd.contains("| `protocol` | `STATSD_PROTOCOL` | `" + StatsdProtocol.DEFAULT.name() + "` |"),
+            "docs/statsd.md documents the default of STATSD_PROTOCOL as `" + StatsdProtocol.DEFAULT.name() + "`");
+    }
+
+    private static Path docsDir()
+    {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isDirectory(dir.resolve("docs")))
+        {
+            dir = dir.getParent();
+        }
+        assertTrue(dir != null, "no docs/ directory above the working directory");
+        return dir.resolve("docs");
     }
 
     @Test

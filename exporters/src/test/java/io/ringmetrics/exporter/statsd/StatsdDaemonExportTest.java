@@ -5,6 +5,7 @@ import io.ringmetrics.EngineConfig;
 import io.ringmetrics.Gauge;
 import io.ringmetrics.Histogram;
 import io.ringmetrics.MetricsEngine;
+import io.ringmetrics.config.StatsdProtocol;
 import io.ringmetrics.config.StatsdTagStyle;
 import io.ringmetrics.error.ErrorType;
 import io.ringmetrics.exporter.it.FreePorts;
@@ -48,6 +49,18 @@ class StatsdDaemonExportTest
     }
 
     @Test
+    void plainStatsdTotalsEqualWhatWasPublishedOverTcp() throws Exception
+    {
+        final Expected expected = runWorkload(StatsdProtocol.TCP, StatsdTagStyle.NONE, Map.of(
+            "get", "t.requests_total.method_GET.path_a_b__c_d_e",
+            "post", "t.requests_total.method_POST.path_a_b__c_d_e",
+            "depth", "t.queue_depth.queue_a",
+            "balance", "t.balance.account_x_y",
+            "latency", "t.latency_seconds.route__api_v1"));
+        assertTrue(expected.datagrams > 1, "several flushes happened during the workload");
+    }
+
+    @Test
     void dogstatsdTotalsEqualWhatWasPublished() throws Exception
     {
         // statsd 0.9.0 turns |#k:v tags into ;k=v suffixes and then drops ':' '#' (and maps '/' to '-')
@@ -66,11 +79,17 @@ class StatsdDaemonExportTest
 
     private Expected runWorkload(final StatsdTagStyle style, final Map<String, String> keys) throws Exception
     {
-        try (StatsdDaemon statsd = StatsdDaemon.start();
+        return runWorkload(StatsdProtocol.UDP, style, keys);
+    }
+
+    private Expected runWorkload(
+        final StatsdProtocol protocol, final StatsdTagStyle style, final Map<String, String> keys) throws Exception
+    {
+        try (StatsdDaemon statsd = protocol == StatsdProtocol.TCP ? StatsdDaemon.startTcp() : StatsdDaemon.start();
             MetricsEngine engine = MetricsEngine.start(blocking()))
         {
             final StatsdExporter exporter = new StatsdExporter(StatsdConfig.builder().host(FreePorts.LOOPBACK)
-                .port(statsd.port()).prefix("t").tagStyle(style).flushInterval(Duration.ofMillis(50)).build());
+                .port(statsd.port()).protocol(protocol).prefix("t").tagStyle(style).flushInterval(Duration.ofMillis(50)).build());
             exporter.start(engine);
 
             final Counter get = engine.counter("requests_total", "method", "GET", "path", NASTY);
@@ -169,6 +188,26 @@ class StatsdDaemonExportTest
         }
     }
 
+    @Test
+    void overTcpNothingIsLostWhileTheDaemonIsDownAndTheConnectionIsOpenedAgain()
+    {
+        final int port = FreePorts.tcp();
+        final StatsdExporter exporter = new StatsdExporter(StatsdConfig.builder().host(FreePorts.LOOPBACK).port(port)
+            .protocol(StatsdProtocol.TCP).prefix("t").flushInterval(Duration.ofMillis(50)).build());
+        try (MetricsEngine engine = MetricsEngine.start(EngineConfig.DEFAULTS))
+        {
+            try
+            {
+                exporter.start(engine);
+                publishWhileDownThenRecover(engine, exporter, port);
+            }
+            finally
+            {
+                exporter.close();
+            }
+        }
+    }
+
     private static void publishWhileDownThenRecover(
         final MetricsEngine engine, final StatsdExporter exporter, final int port)
     {
@@ -203,7 +242,8 @@ class StatsdDaemonExportTest
         final long total = published.counter("orders_total", "shop", "eu");
         final long observations = published.histogram("checkout_seconds").count();
         // (with the default DROP policy a starved writer may drop updates; the daemon must then match what was applied)
-        try (StatsdDaemon statsd = StatsdDaemon.startOnPort(port))
+        final boolean tcp = exporter.config().protocol() == StatsdProtocol.TCP;
+        try (StatsdDaemon statsd = tcp ? StatsdDaemon.startTcpOnPort(port) : StatsdDaemon.startOnPort(port))
         {
             statsd.await(s -> s.counter("t.orders_total.shop_eu") == total &&
                 s.counter("t.checkout_seconds.count") == observations, AWAIT);
