@@ -6,8 +6,12 @@ import io.ringmetrics.ring.UpdateOp;
 
 /**
  * Handle to one histogram series. Thread-safe, lock-free and allocation-free like {@link Counter}: the caller pays
- * one ring publish; bucket search, sum and the HdrHistogram record happen on the writer thread. A non-finite
- * observation is not applied and is counted as dropped ({@code reason="invalid_value"}).
+ * one ring publish; bucket search, sum, min, max and the HdrHistogram record happen on the writer thread.
+ * <p>
+ * An observation is finite and not negative (a duration, a size). Any other value, negative, {@code NaN} or
+ * infinite, never touches the series: the writer drops it and counts it in
+ * {@code metrics_updates_dropped_total{reason="invalid_value"}}, the same rule as the name-based
+ * {@link Metrics#observeHistogram(String, double, String...)}, which refuses it before publishing.
  */
 public final class Histogram
 {
@@ -23,7 +27,8 @@ public final class Histogram
     }
 
     /**
-     * @param value observation in the histogram's base unit (seconds by default), finite.
+     * @param value observation in the histogram's base unit (seconds by default), finite and not negative
+     *              (otherwise dropped as {@code invalid_value}).
      */
     public void observe(final double value)
     {

@@ -11,6 +11,7 @@ import io.ringmetrics.registry.MetricType;
 import io.ringmetrics.registry.SeriesDescriptor;
 import io.ringmetrics.registry.SeriesRegistry;
 import io.ringmetrics.ring.UpdateOp;
+import io.ringmetrics.store.HistogramSeries;
 
 /**
  * The Metrics API a service embeds: name-based operations, convenience methods, management, error handling, on
@@ -287,12 +288,13 @@ public final class Metrics implements AutoCloseable
      * Observes a value in a histogram (seconds for the default buckets).
      *
      * @param name       metric name.
-     * @param value      finite observation.
+     * @param value      observation, finite and not negative; any other value is refused as
+     *                   {@code invalid_value} (counted, or thrown in propagate mode) and never reaches the series.
      * @param labelPairs label pairs.
      */
     public void observeHistogram(final String name, final double value, final String... labelPairs)
     {
-        if (checkFinite("observe_histogram", name, value))
+        if (checkObservation("observe_histogram", name, value))
         {
             update(MetricType.HISTOGRAM, "observe_histogram", name, labelPairs, UpdateOp.HISTOGRAM_OBSERVE,
                 Double.doubleToRawLongBits(value));
@@ -301,13 +303,13 @@ public final class Metrics implements AutoCloseable
 
     /**
      * @param name  metric name.
-     * @param value finite observation.
+     * @param value observation, finite and not negative.
      * @param k1    label name.
      * @param v1    label value.
      */
     public void observeHistogram(final String name, final double value, final String k1, final String v1)
     {
-        if (checkFinite("observe_histogram", name, value))
+        if (checkObservation("observe_histogram", name, value))
         {
             update(MetricType.HISTOGRAM, "observe_histogram", name, k1, v1, UpdateOp.HISTOGRAM_OBSERVE,
                 Double.doubleToRawLongBits(value));
@@ -316,7 +318,7 @@ public final class Metrics implements AutoCloseable
 
     /**
      * @param name  metric name.
-     * @param value finite observation.
+     * @param value observation, finite and not negative.
      * @param k1    label name.
      * @param v1    label value.
      * @param k2    label name.
@@ -325,7 +327,7 @@ public final class Metrics implements AutoCloseable
     public void observeHistogram(
         final String name, final double value, final String k1, final String v1, final String k2, final String v2)
     {
-        if (checkFinite("observe_histogram", name, value))
+        if (checkObservation("observe_histogram", name, value))
         {
             update(MetricType.HISTOGRAM, "observe_histogram", name, k1, v1, k2, v2, UpdateOp.HISTOGRAM_OBSERVE,
                 Double.doubleToRawLongBits(value));
@@ -347,7 +349,7 @@ public final class Metrics implements AutoCloseable
     {
         update(MetricType.COUNTER, "record_http_request", "http_requests_total",
             "method", method, "endpoint", endpoint, "status", status, UpdateOp.COUNTER_ADD, 1L);
-        if (checkFinite("record_http_request", "http_request_duration_seconds", seconds))
+        if (checkObservation("record_http_request", "http_request_duration_seconds", seconds))
         {
             update(MetricType.HISTOGRAM, "record_http_request", "http_request_duration_seconds",
                 "method", method, "endpoint", endpoint, UpdateOp.HISTOGRAM_OBSERVE,
@@ -368,7 +370,7 @@ public final class Metrics implements AutoCloseable
     {
         update(MetricType.COUNTER, "record_job_completed", "jobs_completed_total",
             "model", model, "language", language, "status", status, UpdateOp.COUNTER_ADD, 1L);
-        if (checkFinite("record_job_completed", "job_duration_seconds", seconds))
+        if (checkObservation("record_job_completed", "job_duration_seconds", seconds))
         {
             update(MetricType.HISTOGRAM, "record_job_completed", "job_duration_seconds",
                 "model", model, "language", language, UpdateOp.HISTOGRAM_OBSERVE,
@@ -623,6 +625,16 @@ public final class Metrics implements AutoCloseable
             return true;
         }
         invalidValue(operation, name, "value must be finite, was " + value);
+        return false;
+    }
+
+    private boolean checkObservation(final String operation, final String name, final double value)
+    {
+        if (HistogramSeries.accepts(value))
+        {
+            return true;
+        }
+        invalidValue(operation, name, "a histogram observation must be finite and >= 0, was " + value);
         return false;
     }
 

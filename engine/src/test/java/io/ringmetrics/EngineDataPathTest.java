@@ -1,6 +1,7 @@
 package io.ringmetrics;
 
 import io.ringmetrics.ring.BackpressurePolicy;
+import io.ringmetrics.ring.UpdateOp;
 import io.ringmetrics.snapshot.EngineStats;
 import io.ringmetrics.snapshot.HistogramSample;
 import io.ringmetrics.snapshot.MetricsSnapshot;
@@ -248,6 +249,77 @@ class EngineDataPathTest
             assertEquals(4, snapshot.stats().dropped(EngineStats.DropReason.INVALID_VALUE, 0) +
                 snapshot.stats().dropped(EngineStats.DropReason.INVALID_VALUE, 1) +
                 snapshot.stats().dropped(EngineStats.DropReason.INVALID_VALUE, 2));
+        }
+    }
+
+    @Test
+    void aNegativeOrNonFiniteObservationThroughAHandleNeverTouchesTheSeries()
+    {
+        try (MetricsEngine engine = MetricsEngine.start(blocking()))
+        {
+            final Histogram histogram = engine.histogram("work_seconds");
+            histogram.observe(0.25);
+            histogram.observe(0.5);
+            histogram.observe(-1.0);
+            histogram.observe(-Double.MIN_VALUE);
+            histogram.observe(Double.NEGATIVE_INFINITY);
+            histogram.observe(Double.POSITIVE_INFINITY);
+            histogram.observe(Double.NaN);
+            histogram.observeNanos(-1L);
+            final MetricsSnapshot snapshot = engine.snapshot();
+            final HistogramSample sample = snapshot.histogram("work_seconds");
+            assertEquals(2, sample.count(), "only the two valid observations");
+            assertEquals(0.75, sample.sum(), "the sum never goes backwards");
+            assertEquals(0, sample.bucketCountAt(0), "nothing landed in the lowest bucket");
+            assertEquals(0.5, sample.max());
+            assertEquals(0.25, sample.quantileValue(0), 0.25 * 0.01);
+            assertEquals(6, snapshot.stats().dropped(EngineStats.DropReason.INVALID_VALUE, UpdateOp.KIND_HISTOGRAM),
+                "each refused observation is counted as invalid_value, the same rule as observeNanos(-1)");
+            assertEquals(2, snapshot.stats().applied(UpdateOp.KIND_HISTOGRAM));
+        }
+    }
+
+    @Test
+    void observationsBeyondThePercentileRangeStayExactInCountSumBucketsAndMax()
+    {
+        try (MetricsEngine engine = MetricsEngine.start(blocking()))
+        {
+            final Histogram histogram = engine.histogram("huge_seconds");
+            histogram.observe(1e12);
+            final HistogramSample one = engine.snapshot().histogram("huge_seconds");
+            assertEquals(1, one.count());
+            assertEquals(1e12, one.sum());
+            assertEquals(1, one.bucketCountAt(one.bucketCount() - 1), "+Inf bucket");
+            assertEquals(1e12, one.max(), "max never below a single observation");
+            assertEquals(1e12, one.quantileValue(HistogramSpec.QUANTILES.length - 1));
+            histogram.observe(12.5);
+            final HistogramSample two = engine.snapshot().histogram("huge_seconds");
+            assertEquals(2, two.count());
+            assertEquals(1e12 + 12.5, two.sum());
+            assertEquals(1e12, two.max());
+        }
+    }
+
+    @Test
+    void oneObservationIsReportedExactlyAsMaxAndAtEveryQuantile()
+    {
+        try (MetricsEngine engine = MetricsEngine.start(blocking()))
+        {
+            engine.histogram("job_seconds").observe(12.5);
+            engine.histogram("small_seconds").observe(0.2);
+            engine.histogram("nanos_seconds").observeNanos(200_000_000L);
+            final MetricsSnapshot snapshot = engine.snapshot();
+            for (final String name : new String[] { "job_seconds", "small_seconds", "nanos_seconds" })
+            {
+                final HistogramSample sample = snapshot.histogram(name);
+                final double expected = name.equals("job_seconds") ? 12.5 : 0.2;
+                assertEquals(expected, sample.sum(), name);
+                assertEquals(expected, sample.max(), name + " max");
+                for (int q = 0; q < HistogramSpec.QUANTILES.length; q++)
+                {
+                    assertEquals(expected, sample.quantileValue(q), name + " quantile " + HistogramSpec.QUANTILES[q]);
+                }
+            }
         }
     }
 

@@ -8,6 +8,9 @@ import io.ringmetrics.error.ValidationException;
 import io.ringmetrics.exporter.MetricsExporter;
 import io.ringmetrics.limits.MetricsResourceConfig;
 import io.ringmetrics.ring.BackpressurePolicy;
+import io.ringmetrics.ring.UpdateOp;
+import io.ringmetrics.snapshot.EngineStats;
+import io.ringmetrics.snapshot.HistogramSample;
 import io.ringmetrics.snapshot.MetricsSnapshot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +22,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -258,6 +262,55 @@ class MetricsApiTest
         assertThrows(ValidationException.class, () -> m.setGauge("g", Double.NaN));
         assertThrows(ValidationException.class, () -> m.observeHistogram("h_seconds", Double.POSITIVE_INFINITY));
         assertEquals(0, m.metricCount(), "a refused value registers nothing");
+    }
+
+    static Stream<Arguments> refusedObservations()
+    {
+        return Stream.of(Arguments.of(-1.0), Arguments.of(-Double.MIN_VALUE), Arguments.of(Double.NaN),
+            Arguments.of(Double.POSITIVE_INFINITY), Arguments.of(Double.NEGATIVE_INFINITY));
+    }
+
+    @ParameterizedTest
+    @MethodSource("refusedObservations")
+    void aRefusedObservationByNameIsCountedInSilentModeAndNeverTouchesTheSeries(final double value)
+    {
+        final Metrics m = silent();
+        m.observeHistogram("h_seconds", 0.5, "k", "v");
+        m.observeHistogram("h_seconds", value, "k", "v"); // returns normally
+        m.observeHistogram("h_seconds", value, new String[] { "k", "v" });
+        m.observeHistogram("h_seconds", value, "k", "v", "k2", "v2");
+        m.recordHttpRequest("/api", "GET", "200", value);
+        m.recordJobCompleted("model", "en", value, "success");
+        final MetricsSnapshot s = m.engine().snapshot();
+        final HistogramSample h = s.histogram("h_seconds", "k", "v");
+        assertEquals(1, h.count());
+        assertEquals(0.5, h.sum(), "the sum never goes backwards");
+        assertEquals(0.5, h.max());
+        assertEquals(5, m.engine().errors().total(ErrorType.INVALID_VALUE), "each refusal counted");
+        assertEquals(1, s.counter("http_requests_total", "method", "GET", "endpoint", "/api", "status", "200"),
+            "the request itself is still counted");
+        assertNull(s.histogram("http_request_duration_seconds", "method", "GET", "endpoint", "/api"),
+            "no duration observed");
+        assertEquals(0, s.stats().dropped(EngineStats.DropReason.INVALID_VALUE, UpdateOp.KIND_HISTOGRAM),
+            "refused before the ring");
+    }
+
+    @ParameterizedTest
+    @MethodSource("refusedObservations")
+    void aRefusedObservationByNameThrowsInPropagateMode(final double value)
+    {
+        final Metrics m = propagating();
+        m.observeHistogram("h_seconds", 0.5);
+        final ValidationException ex = assertThrows(ValidationException.class,
+            () -> m.observeHistogram("h_seconds", value));
+        assertEquals(ErrorType.INVALID_VALUE, ex.errorType());
+        assertTrue(ex.getMessage().contains("finite and >= 0, was " + value), ex.getMessage());
+        assertThrows(ValidationException.class, () -> m.observeHistogram("h_seconds", value, "k", "v"));
+        assertThrows(ValidationException.class, () -> m.recordJobCompleted("model", "en", value, "success"));
+        assertEquals(3, m.engine().errors().total(ErrorType.INVALID_VALUE), "counted in propagate mode too");
+        final HistogramSample h = m.engine().snapshot().histogram("h_seconds");
+        assertEquals(1, h.count());
+        assertEquals(0.5, h.sum());
     }
 
     @Test

@@ -4,8 +4,10 @@ package io.ringmetrics.snapshot;
  * Immutable state of one histogram series at snapshot time.
  * <p>
  * {@code bucketCounts} are per bucket (not cumulative), in the order of the family's bounds, the last one being
- * {@code +Inf}; they always add up to {@link #count()}. Quantile values are in the base unit and come from the
- * HdrHistogram, so they carry its precision (at least 2 significant digits by default).
+ * {@code +Inf}; they always add up to {@link #count()}. Count, sum, buckets and {@link #max()} are exact. Quantile
+ * values are in the base unit and come from the HdrHistogram, so they carry its precision (2 significant digits by
+ * default: up to 1 % above the true value), clamped to the exact smallest and largest observation; a series with
+ * one observation reads that exact value at every quantile.
  */
 public final class HistogramSample
 {
@@ -20,7 +22,7 @@ public final class HistogramSample
      * @param sum            sum of observations.
      * @param bucketCounts   per-bucket counts, last is {@code +Inf}; owned by the sample.
      * @param quantileValues values at {@code HistogramSpec.QUANTILES}; owned by the sample.
-     * @param max            largest observation (HdrHistogram precision), 0 if empty.
+     * @param max            exact largest observation, 0 if empty.
      */
     public HistogramSample(
         final long count, final double sum, final long[] bucketCounts, final double[] quantileValues, final double max)
@@ -74,7 +76,7 @@ public final class HistogramSample
         return quantileValues[i];
     }
 
-    /** @return largest observation. */
+    /** @return the exact largest observation, 0 if empty. */
     public double max()
     {
         return max;

@@ -5,8 +5,19 @@ import org.HdrHistogram.HistogramIterationValue;
 import org.HdrHistogram.IntCountsHistogram;
 
 /**
- * State of one histogram series: exact count, sum and per-bucket counts for Prometheus, and an HdrHistogram for
- * percentiles.
+ * State of one histogram series: exact count, sum, smallest and largest observation and per-bucket counts for
+ * Prometheus, and an HdrHistogram for percentiles.
+ * <p>
+ * <b>What is observed.</b> Only values {@link #accepts(double) accepted} by this class: finite and not negative (a
+ * duration, a size). The writer drops any other value before it reaches a series, and the name-based API refuses
+ * it, so one negative observation can never make {@code _sum} go backwards. Values beyond the percentile range
+ * ({@link HistogramSpec#highestTrackableTicks()}) are still exact in count, sum, buckets, min and max; only their
+ * percentile recording is clamped.
+ * <p>
+ * <b>Percentile precision.</b> HdrHistogram reports the highest value equivalent to a recorded one, up to
+ * {@code 10^-significantDigits} above it (12.5 s reads 12.549 s with 2 digits). Every quantile is therefore
+ * clamped to the exact {@code [min, max]} of the series, so a single observation reads exactly as observed, and
+ * the max is the exact largest observation, never the HdrHistogram's rounding of it.
  * <p>
  * <b>Threading.</b> Owned by the writer thread: recorded and sampled only there, so no field needs ordering.
  * <p>
@@ -26,10 +37,11 @@ public final class HistogramSeries
     private IntCountsHistogram percentiles;
     private long count;
     private double sum;
+    private double min = Double.POSITIVE_INFINITY;
+    private double max = Double.NEGATIVE_INFINITY;
     private long clamped;
     private long sampledCount = -1;
     private double[] sampledQuantiles; // immutable once published in a sample
-    private double sampledMax;
 
     /**
      * @param spec shape of the histogram.
@@ -43,21 +55,35 @@ public final class HistogramSeries
     }
 
     /**
-     * Records the exact part of one finite observation in the base unit (count, sum and bucket) and returns it
-     * in percentile ticks, for {@link #recordPercentile(long)}.
+     * The one rule for every path that observes a histogram (handles, name-based calls, the writer): an
+     * observation is finite and not negative. {@code -0.0} is accepted and recorded as {@code 0}.
      *
-     * @param value observation, finite.
+     * @param value a candidate observation.
+     * @return whether it may be recorded; {@code false} for a negative value, {@code NaN} or an infinity.
+     */
+    public static boolean accepts(final double value)
+    {
+        return value >= 0.0 && value <= Double.MAX_VALUE; // false for NaN
+    }
+
+    /**
+     * Records the exact part of one observation in the base unit (count, sum, min, max and bucket) and returns
+     * it in percentile ticks, for {@link #recordPercentile(long)}.
+     *
+     * @param value observation, {@linkplain #accepts(double) accepted} (the caller checks: the writer drops
+     *              any other value as {@code invalid_value} before calling).
      * @return the observation in ticks, clamped to the tracked range.
      */
     public long record(final double value)
     {
-        return recordExact(value, Math.round(value * spec.ticksPerUnit()));
+        final double v = value + 0.0; // -0.0 becomes 0.0
+        return recordExact(v, Math.round(v * spec.ticksPerUnit()));
     }
 
     /**
      * {@link #record(double)} for a duration given in nanoseconds, for a histogram whose base unit is seconds.
      *
-     * @param nanos duration in nanoseconds.
+     * @param nanos duration in nanoseconds, not negative (the caller checks).
      * @return the observation in ticks, clamped to the tracked range.
      */
     public long recordNanos(final long nanos)
@@ -70,12 +96,15 @@ public final class HistogramSeries
     {
         count++;
         sum += value;
-        bucketCounts[buckets.indexOf(value)]++;
-        if (ticks < 0)
+        if (value < min)
         {
-            clamped++;
-            return 0;
+            min = value;
         }
+        if (value > max)
+        {
+            max = value;
+        }
+        bucketCounts[buckets.indexOf(value)]++;
         if (ticks > spec.highestTrackableTicks())
         {
             clamped++;
@@ -126,8 +155,9 @@ public final class HistogramSeries
      * Copies the exact state and computes percentiles into an immutable sample. Writer thread only, after every
      * deferred {@link #recordPercentile(long)} of this series.
      * <p>
-     * All quantiles come from one pass over the recorded values (which stops at the largest value), and are
-     * reused while the series has not changed since the previous sample, so idle series cost no pass at all.
+     * All quantiles come from one pass over the recorded values (which stops at the largest value), clamped to
+     * the exact {@code [min, max]}, and are reused while the series has not changed since the previous sample, so
+     * idle series cost no pass at all. The sample's max is the exact largest observation.
      *
      * @return the sample.
      */
@@ -136,10 +166,9 @@ public final class HistogramSeries
         if (count != sampledCount || sampledQuantiles == null)
         {
             sampledQuantiles = computeQuantiles();
-            sampledMax = count > 0 ? percentiles.getMaxValue() / spec.ticksPerUnit() : 0.0;
             sampledCount = count;
         }
-        return new HistogramSample(count, sum, bucketCounts.clone(), sampledQuantiles, sampledMax);
+        return new HistogramSample(count, sum, bucketCounts.clone(), sampledQuantiles, count > 0 ? max : 0.0);
     }
 
     private double[] computeQuantiles()
@@ -164,7 +193,8 @@ public final class HistogramSeries
             cumulative += value.getCountAddedInThisIterationStep();
             while (next < thresholds.length && cumulative >= thresholds[next])
             {
-                values[next++] = percentiles.highestEquivalentValue(value.getValueIteratedTo()) / scale;
+                final double rounded = percentiles.highestEquivalentValue(value.getValueIteratedTo()) / scale;
+                values[next++] = Math.min(max, Math.max(min, rounded));
             }
             if (next == thresholds.length)
             {
@@ -175,7 +205,7 @@ public final class HistogramSeries
     }
 
     /**
-     * @return observations whose ticks were outside the tracked range (still exact in buckets and sum).
+     * @return observations above the percentiles' tracked range (still exact in count, sum, buckets and max).
      */
     public long clampedCount()
     {
@@ -191,13 +221,29 @@ public final class HistogramSeries
     }
 
     /**
+     * @return the exact smallest observation, {@code NaN} before the first one.
+     */
+    public double min()
+    {
+        return count > 0 ? min : Double.NaN;
+    }
+
+    /**
+     * @return the exact largest observation, {@code NaN} before the first one.
+     */
+    public double max()
+    {
+        return count > 0 ? max : Double.NaN;
+    }
+
+    /**
      * Approximate heap footprint of this series in bytes.
      *
      * @return bytes.
      */
     public long footprintBytes()
     {
-        return 64L + 16L + 8L * bucketCounts.length + percentiles.getEstimatedFootprintInBytes();
+        return 80L + 16L + 8L * bucketCounts.length + percentiles.getEstimatedFootprintInBytes();
     }
 
     /**

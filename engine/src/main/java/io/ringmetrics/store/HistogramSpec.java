@@ -9,7 +9,8 @@ import java.util.Arrays;
  * Observations are in a base unit (seconds by default). For percentiles they are recorded as integer ticks,
  * {@code round(value * ticksPerUnit)}, in an auto-resizing {@link org.HdrHistogram.IntCountsHistogram}
  * with {@code lowestDiscernibleTicks} resolution and {@code significantDigits} digits, which grows up to
- * {@code highestTrackableTicks}; values outside are clamped for the percentiles only. Buckets, count and sum stay exact for every finite value.
+ * {@code highestTrackableTicks}; values above it are clamped for the percentiles only. Count, sum, buckets, min and
+ * max stay exact for every observation (finite and not negative, see {@link HistogramSeries#accepts(double)}).
  */
 public final class HistogramSpec
 {

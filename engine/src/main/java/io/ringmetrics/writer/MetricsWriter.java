@@ -225,10 +225,11 @@ public final class MetricsWriter implements Runnable
             case UpdateOp.HISTOGRAM_OBSERVE:
             {
                 final double v = Double.longBitsToDouble(value);
-                final int index = Double.isFinite(v) ? histogramIndexAt(slot, state) : NO_HISTOGRAM;
+                final boolean valid = HistogramSeries.accepts(v); // finite and not negative
+                final int index = valid ? histogramIndexAt(slot, state) : NO_HISTOGRAM;
                 if (index == NO_HISTOGRAM)
                 {
-                    dropped[(Double.isFinite(v) ? DropReason.STALE_SERIES : DropReason.INVALID_VALUE).ordinal()][kind]++;
+                    dropped[(valid ? DropReason.STALE_SERIES : DropReason.INVALID_VALUE).ordinal()][kind]++;
                     return;
                 }
                 deferPercentile(index, histograms[index].record(v));

@@ -16,6 +16,7 @@ import io.ringmetrics.ring.BackpressurePolicy;
 import io.ringmetrics.snapshot.EngineStats;
 import io.ringmetrics.snapshot.HistogramSample;
 import io.ringmetrics.snapshot.MetricsSnapshot;
+import io.ringmetrics.store.HistogramSpec;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -329,7 +330,8 @@ class HostileInputPropertiesTest
 
     /**
      * Limits hold, the sentinel series (only in {@link #engine}) hold exactly what was published to them, no counter
-     * is negative, no gauge is NaN, every histogram's count equals its buckets' sum.
+     * is negative, no gauge is NaN, every histogram's count equals its buckets' sum, its sum is not negative and no
+     * quantile exceeds its exact max, which never exceeds the sum.
      */
     private static void checkInvariants(final MetricsSnapshot snapshot, final boolean sentinels)
     {
@@ -366,6 +368,16 @@ class HostileInputPropertiesTest
                     if (Double.isNaN(sample.sum()))
                     {
                         fail(series + " has a NaN sum");
+                    }
+                    assertTrue(sample.sum() >= 0, series + ": observations are never negative, sum " + sample.sum());
+                    if (sample.count() > 0)
+                    {
+                        assertTrue(sample.max() <= sample.sum(), series + ": max " + sample.max() + " > sum");
+                        for (int q = 0; q < HistogramSpec.QUANTILES.length; q++)
+                        {
+                            assertTrue(sample.quantileValue(q) <= sample.max(),
+                                series + ": a quantile above the exact max, " + sample.quantileValue(q));
+                        }
                     }
                     break;
             }

@@ -6,6 +6,8 @@ import io.ringmetrics.registry.SeriesDescriptor;
 import io.ringmetrics.snapshot.MetricsSnapshot.FamilySamples;
 import io.ringmetrics.store.HistogramSpec;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -63,14 +65,11 @@ final class FamilyRendering
             main = new ExposedFamily(ExposedFamily.Kind.HISTOGRAM, name, help, bucketBounds);
             if (percentiles)
             {
-                final int digits = family.histogramSpec().significantDigits();
                 this.percentiles = new ExposedFamily(ExposedFamily.Kind.SUMMARY, name + PERCENTILES_SUFFIX,
-                    "Percentiles of " + name + " over all observations since the series was created " +
-                    "(HdrHistogram, " + digits + " significant digits; NaN before the first observation).",
-                    HistogramSpec.QUANTILES);
+                    percentilesHelp(name, family.histogramSpec()), HistogramSpec.QUANTILES);
                 this.max = new ExposedFamily(ExposedFamily.Kind.GAUGE, name + MAX_SUFFIX,
                     "Largest observation of " + name + " since the series was created " +
-                    "(HdrHistogram, " + digits + " significant digits; NaN before the first observation).", null);
+                    "(exact; NaN before the first observation).", null);
             }
             else
             {
@@ -86,6 +85,33 @@ final class FamilyRendering
             this.percentiles = null;
             this.max = null;
         }
+    }
+
+    /**
+     * The HELP text of a histogram's percentile summary: what the HdrHistogram rounds, stated with the spec's own
+     * figures. HdrHistogram reports the highest value equivalent to a recorded one, so a percentile may read up to
+     * {@code 10^-digits} (relatively) above the observations it stands for; clamping to the exact smallest and
+     * largest observation removes that rounding at both ends.
+     *
+     * @param name exposed name of the histogram.
+     * @param spec its shape.
+     * @return the help text.
+     */
+    static String percentilesHelp(final String name, final HistogramSpec spec)
+    {
+        final double unit = spec.ticksPerUnit();
+        return "Percentiles of " + name + " over all observations since the series was created: HdrHistogram " +
+            "values with " + spec.significantDigits() + " significant digits (up to " +
+            plain(100 * Math.pow(10, -spec.significantDigits())) + " % above the observations they stand for, " +
+            "resolution " + plain(spec.lowestDiscernibleTicks() / unit) + "), clamped to the exact smallest and " +
+            "largest observation, so a single observation reads exactly; observations above " +
+            plain(spec.highestTrackableTicks() / unit) + " count as " + plain(spec.highestTrackableTicks() / unit) +
+            " here only (count, sum, buckets and max stay exact). NaN before the first observation.";
+    }
+
+    private static String plain(final double value)
+    {
+        return BigDecimal.valueOf(value).round(MathContext.DECIMAL64).stripTrailingZeros().toPlainString();
     }
 
     /** @return the metric family. */

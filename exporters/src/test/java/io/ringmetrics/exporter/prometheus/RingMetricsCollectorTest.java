@@ -10,6 +10,8 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import io.ringmetrics.Histogram;
+import io.ringmetrics.Metrics;
+import io.ringmetrics.exporter.NullExporter;
 import io.ringmetrics.MetricsEngine;
 import io.ringmetrics.config.MetricsErrorConfig;
 import io.ringmetrics.error.ErrorHandler;
@@ -157,6 +159,96 @@ class RingMetricsCollectorTest
             assertFalse(without.contains("_percentiles"), without);
             assertFalse(without.contains("_max"), without);
             assertTrue(without.contains("work_seconds_bucket"), without);
+        }
+    }
+
+    @Test
+    void oneObservationIsExposedExactlyAsMaxAndAtEveryQuantile() throws IOException
+    {
+        try (MetricsEngine engine = MetricsEngine.start(Fixtures.blocking()))
+        {
+            engine.histogram("job_seconds", "Jobs.", null, new String[0]).observe(12.5);
+            engine.histogram("small_seconds", "Small.", null, new String[0]).observeNanos(200_000_000L);
+            engine.histogram("huge_seconds", "Huge.", null, new String[0]).observe(1e12);
+            final RingMetricsCollector collector = RingMetricsCollector.builder(engine).build();
+            for (final String exposition : new String[] { text(collector), openMetrics(collector) })
+            {
+                final Samples s = Samples.of(exposition);
+                for (final String[] expected : new String[][] {
+                    { "job_seconds", "12.5" }, { "small_seconds", "0.2" }, { "huge_seconds", "1.0E12" } })
+                {
+                    final String name = expected[0];
+                    assertEquals(expected[1], s.raw(name + "_sum"), exposition);
+                    assertEquals(expected[1], s.raw(name + "_max"), name + ": max is the observation, exactly");
+                    for (final double q : HistogramSpec.QUANTILES)
+                    {
+                        assertEquals(expected[1], s.raw(name + "_percentiles{quantile=\"" + q + "\"}"),
+                            name + ": quantile " + q + " of one observation is that observation");
+                    }
+                }
+            }
+            final GaugeSnapshot max = (GaugeSnapshot)find(collector.collect(), "job_seconds_max");
+            assertEquals(12.5, max.getDataPoints().get(0).getValue(), "the client_java model carries it too");
+            final SummarySnapshot percentiles = (SummarySnapshot)find(collector.collect(), "small_seconds_percentiles");
+            assertEquals(0.2, percentiles.getDataPoints().get(0).getQuantiles().get(0).getValue());
+        }
+    }
+
+    @Test
+    void theHelpTextStatesThePercentileRoundingAndRange() throws IOException
+    {
+        try (MetricsEngine engine = MetricsEngine.start(Fixtures.blocking()))
+        {
+            engine.histogram("job_seconds", "Jobs.", null, new String[0]).observe(12.5);
+            final String text = text(RingMetricsCollector.builder(engine).build());
+            assertTrue(text.contains("# HELP job_seconds_percentiles Percentiles of job_seconds over all observations" +
+                " since the series was created: HdrHistogram values with 2 significant digits (up to 1 % above the" +
+                " observations they stand for, resolution 0.000001), clamped to the exact smallest and largest" +
+                " observation, so a single observation reads exactly; observations above 3600 count as 3600 here" +
+                " only (count, sum, buckets and max stay exact). NaN before the first observation.\n"), text);
+            assertTrue(text.contains("# HELP job_seconds_max Largest observation of job_seconds since the series was" +
+                " created (exact; NaN before the first observation).\n"), text);
+        }
+    }
+
+    @Test
+    void aNegativeObservationNeverReachesTheExpositionByHandleOrByName() throws IOException
+    {
+        final MetricsErrorConfig[] modes = {
+            MetricsErrorConfig.DEFAULTS, MetricsErrorConfig.builder().propagateErrors(true).build() };
+        for (final MetricsErrorConfig mode : modes)
+        {
+            try (Metrics metrics = new Metrics(MetricsEngine.start(Fixtures.blocking()), new NullExporter(), mode))
+            {
+                final Histogram handle = metrics.engine().histogram("handle_seconds", "By handle.", null,
+                    new String[0]);
+                handle.observe(0.5);
+                handle.observe(-1);
+                metrics.observeHistogram("name_seconds", 0.5);
+                if (mode.propagateErrors())
+                {
+                    final ValidationException ex = assertThrows(ValidationException.class,
+                        () -> metrics.observeHistogram("name_seconds", -1));
+                    assertEquals(ErrorType.INVALID_VALUE, ex.errorType());
+                }
+                else
+                {
+                    metrics.observeHistogram("name_seconds", -1);
+                }
+                final Samples s = Samples.of(text(RingMetricsCollector.builder(metrics.engine()).build()));
+                for (final String name : new String[] { "handle_seconds", "name_seconds" })
+                {
+                    assertEquals("1", s.raw(name + "_count"), name);
+                    assertEquals("0.5", s.raw(name + "_sum"), name + ": the sum never goes backwards");
+                    assertEquals("0", s.raw(name + "_bucket{le=\"0.005\"}"), name + ": nothing in the lowest bucket");
+                    assertEquals("0.5", s.raw(name + "_max"), name);
+                }
+                assertEquals(1.0, s.value(MetaMetrics.UPDATES_DROPPED + "{kind=\"histogram\",reason=\"invalid_value\"}"),
+                    "the handle's refusal is a counted drop");
+                assertEquals(1.0, s.value(MetaMetrics.VALIDATION_ERRORS +
+                    "{error_type=\"invalid_value\",metric_name=\"name_seconds\",operation=\"observe_histogram\"}"),
+                    "the name-based refusal is a counted validation error");
+            }
         }
     }
 
