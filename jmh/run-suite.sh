@@ -6,8 +6,9 @@
 #   jmh/run-suite.sh full             # ~45 min on 2 cores: 2 forks, 3 x 1 s warm-up, 5 x 1 s measurement
 #   jmh/run-suite.sh quick -jvmArgsPrepend -XX:+UseParallelGC  # extra options go to every JMH run
 #
-# Output: machine.txt (date, cores, CPU, JDK, load average before/after), jmh-t1.{txt,json} (every benchmark,
-# 1 caller thread, -prof gc, and :·other.cores = cores other processes kept busy), jmh-t2.{txt,json} (the
+# Output: machine.txt (date, cores, CPU model from lscpu, JDK, load average before/after), jmh-t1.{txt,json} (every
+# benchmark, 1 caller thread, -prof gc, and :·other.cores = cores other processes kept busy), jmh-idle.{txt,json}
+# (the no-drop publish under each writer idle strategy, with LongAdder and OTel), jmh-t2.{txt,json} (the
 # operation benchmarks with 2 caller threads),
 # memory-peers.txt, memory-ringmetrics.txt, summary.md (tables made by summarize.py from the JSON files).
 #
@@ -44,7 +45,8 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
   echo "mode: $mode (${jmh_opts[*]} $*)"
   echo "git: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$root" diff --quiet 2>/dev/null || echo ' (dirty tree)')"
   echo "nproc: $(nproc)"
-  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | sed -n 1p) ($(lscpu | sed -n 's/^Vendor ID: *//p' | sed -n 1p))"
+  echo "caches: $(lscpu | sed -n 's/^L[23] cache: *//p' | tr '\n' ' ')"
   echo "memory: $(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
   echo "os: $(uname -sr)"
   echo "jdk: $("$java" -version 2>&1 | head -2 | tr '\n' ' ')"
@@ -61,6 +63,13 @@ started=$(date +%s)
 # 1. Every benchmark of the jar (ringmetrics, peers, scrape, StatsD, writer, in-workload), 1 caller thread.
 "$java" "${add_exports[@]}" -jar "$jar" "${jmh_opts[@]}" -t 1 -prof gc -prof "$other_load" \
     -rf json -rff "$out/jmh-t1.json" "$@" 2>&1 | tee "$out/jmh-t1.txt"
+
+# 1b. The publish against LongAdder and OTel under every writer idle strategy: BUSY_SPIN is the writer chasing its
+#     callers as closely as it can, the worst case for cache lines shared between a caller and the writer.
+"$java" "${add_exports[@]}" -jar "$jar" "${jmh_opts[@]}" -t 1 -prof gc -prof "$other_load" \
+    -p idle=BACKOFF,BUSY_SPIN,YIELD -rf json -rff "$out/jmh-idle.json" "$@" \
+    '(RingMetricsBenchmark\.[A-Za-z]+NoDrop|LongAdderBenchmark\.counterIncrement|OpenTelemetryBenchmark\.counterIncrementByLabels)$' \
+    2>&1 | tee "$out/jmh-idle.txt"
 
 # 2. The operation benchmarks again with 2 caller threads (on 2 cores this oversubscribes: 2 callers + the writer).
 "$java" "${add_exports[@]}" -jar "$jar" "${jmh_opts[@]}" -t 2 -prof gc -prof "$other_load" \

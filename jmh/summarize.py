@@ -129,15 +129,53 @@ def flat_table(results, title):
     return "\n".join(out)
 
 
+def cpu_of(d):
+    """The CPU model line of machine.txt, printed under every table: figures hold for that CPU only."""
+    mt = os.path.join(d, "machine.txt")
+    if os.path.exists(mt):
+        for line in open(mt):
+            if line.startswith("cpu:"):
+                return line.split(":", 1)[1].strip()
+    return "unknown CPU"
+
+
+def idle_table(results, cpu):
+    """No-drop publish per writer idle strategy, as a ratio to LongAdder.increment (and OTel for the name path)."""
+    idx = index(results)
+    adder = idx.get(("LongAdderBenchmark", "counterIncrement", ""))
+    otel = idx.get(("OpenTelemetryBenchmark", "counterIncrementByLabels", ""))
+    base = score(adder)[0] if adder else None
+    out = ["CPU: %s\n" % cpu,
+           "| benchmark | idle | ns/op | ± | B/op | / LongAdder.increment | other cores |", "|---|---|---:|---:|---:|---:|---:|"]
+    rows = [r for r in results if key(r)[0] == "RingMetricsBenchmark"]
+    for r in sorted(rows, key=lambda r: (key(r)[1], params(r))):
+        s_, e_, _ = score(r)
+        out.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+            key(r)[1], (r.get("params") or {}).get("idle", ""), fmt(s_, 2), fmt(e_, 2),
+            fmt(secondary(r, "gc.alloc.rate.norm"), 2), "%.2fx" % (s_ / base) if base else "-", fmt(other(r), 2)))
+    for name, r in (("LongAdder.increment", adder), ("OTel counter add, pre-built attributes", otel)):
+        if r:
+            s_, e_, _ = score(r)
+            out.append("| %s | | %s | %s | %s | %s | %s |" % (name, fmt(s_, 2), fmt(e_, 2),
+                       fmt(secondary(r, "gc.alloc.rate.norm"), 2), "%.2fx" % (s_ / base) if base else "-", fmt(other(r), 2)))
+    return "\n".join(out)
+
+
 def main():
     d = sys.argv[1]
     t1 = load(os.path.join(d, "jmh-t1.json"))
     t2 = load(os.path.join(d, "jmh-t2.json"))
+    idle = load(os.path.join(d, "jmh-idle.json"))
+    cpu = cpu_of(d)
     print("# Suite results: %s\n" % os.path.basename(os.path.normpath(d)))
     mt = os.path.join(d, "machine.txt")
     if os.path.exists(mt):
         print("```\n" + open(mt).read().strip() + "\n```\n")
+    if idle:
+        print("## Publish under each writer idle strategy\n")
+        print(idle_table(idle, cpu) + "\n")
     print("## Caller-side cost per operation\n")
+    print("CPU: %s\n" % cpu)
     if t1:
         print(ops_table(t1, 1) + "\n")
     if t2:
@@ -147,6 +185,7 @@ def main():
     writer = [r for r in t1 if key(r)[0] == "WriterThroughputBenchmark"]
     if writer:
         print("## Writer throughput (1 caller thread)\n")
+        print("CPU: %s\n" % cpu)
         print("| benchmark | params | M updates/s | ± | dropped | other cores |\n|---|---|---:|---:|---|---:|")
         for r in sorted(writer, key=lambda r: (key(r)[1], params(r))):
             s_, e_, _ = score(r)
@@ -158,6 +197,7 @@ def main():
     if work:
         bare = [r for r in work if key(r)[1] == "bareWork"]
         print("## In-workload overhead (added to one unit of work)\n")
+        print("CPU: %s\n" % cpu)
         print("| benchmark | ns/op | ± | added ns over bareWork | B/op | engine accounting |\n|---|---:|---:|---:|---:|---|")
         bs = score(bare[0])[0] if bare else None
         for r in sorted(work, key=lambda r: score(r)[0]):
@@ -171,6 +211,7 @@ def main():
     theirs = {params(r): r for r in t1 if key(r) == ("ClientJavaScrapeBenchmark", "scrape")}
     if ours or theirs:
         print("## Scrape (Prometheus text)\n")
+        print("CPU: %s\n" % cpu)
         print("| params | ringmetrics ms/op | B/op | client_java ms/op | B/op | ringmetrics / client_java |\n|---|---:|---:|---:|---:|---:|")
         for p in sorted(set(ours) | set(theirs), key=lambda p: int(re.sub(r"\D", "", p) or 0)):
             o, t = ours.get(p), theirs.get(p)
@@ -182,6 +223,7 @@ def main():
         print()
 
     print("## All results\n")
+    print("CPU: %s\n" % cpu)
     print(flat_table(t1, "1 caller thread (jmh-t1.json)") + "\n")
     if t2:
         print(flat_table(t2, "2 caller threads (jmh-t2.json)") + "\n")
