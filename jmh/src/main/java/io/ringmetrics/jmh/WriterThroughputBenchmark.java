@@ -215,10 +215,11 @@ public class WriterThroughputBenchmark {
     /**
      * The writer's apply loop alone, on the benchmark thread: {@link #WRITER_ONLY_BATCH} updates are published into a
      * ring beforehand (untimed, {@code Level.Invocation}), then one timed call of the writer's private
-     * {@code drainAll()} applies them. No second thread, so no cache line moves between cores: this is the upper
+     * {@code drainAll(false)} (the writer's steady-state pass over published batches; 4096 updates are a whole
+     * number of batches) applies them. No second thread, so no cache line moves between cores: this is the upper
      * bound of what the writer code can apply per second, against which the {@code sustained*} figures (one caller
      * on another core) show the cost of the hand-over. Uses engine internals ({@code MetricsWriter},
-     * {@code RingDirectory}, {@code SeriesRegistry}) and a method handle on {@code MetricsWriter.drainAll()}.
+     * {@code RingDirectory}, {@code SeriesRegistry}) and a method handle on {@code MetricsWriter.drainAll(boolean)}.
      */
     @State(Scope.Thread)
     public static class WriterOnly {
@@ -248,7 +249,7 @@ public class WriterThroughputBenchmark {
             rings = new RingDirectory(WRITER_ONLY_BATCH, 0, BackpressurePolicy.DROP);
             writer = new MetricsWriter(registry, rings, new ValueStore(capacity), new BusySpinIdleStrategy(), 0);
             drainAll = MethodHandles.privateLookupIn(MetricsWriter.class, MethodHandles.lookup())
-                    .findVirtual(MetricsWriter.class, "drainAll", MethodType.methodType(int.class));
+                    .findVirtual(MetricsWriter.class, "drainAll", MethodType.methodType(int.class, boolean.class));
         }
 
         /** Publishes one batch (untimed). */
@@ -267,7 +268,7 @@ public class WriterThroughputBenchmark {
         }
 
         int drain() throws Throwable {
-            int applied = (int) drainAll.invokeExact(writer);
+            int applied = (int) drainAll.invokeExact(writer, false); // the steady-state pass: whole published batches
             if (applied != WRITER_ONLY_BATCH) {
                 throw new IllegalStateException("applied " + applied + " of " + WRITER_ONLY_BATCH);
             }
