@@ -332,7 +332,7 @@ public final class MetricsEngine implements AutoCloseable
         }
     }
 
-    private static ResourceLimitException closedException()
+    static ResourceLimitException closedException()
     {
         return new ResourceLimitException(ErrorType.ENGINE_CLOSED, "the metrics engine is closed");
     }
