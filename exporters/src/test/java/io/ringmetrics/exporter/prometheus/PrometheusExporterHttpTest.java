@@ -280,7 +280,7 @@ class PrometheusExporterHttpTest
                 {
                     throw new IllegalStateException("writer killed by the test");
                 }
-                Thread.onSpinWait();
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
             }
 
             @Override
