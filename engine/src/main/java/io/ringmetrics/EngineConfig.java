@@ -4,9 +4,11 @@ import io.ringmetrics.limits.MetricsResourceConfig;
 import io.ringmetrics.ring.BackpressurePolicy;
 import io.ringmetrics.store.HistogramSpec;
 import io.ringmetrics.writer.WriterIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Immutable settings of a {@link MetricsEngine}: ring size, writer idle strategy, backpressure policy, default
@@ -24,6 +26,7 @@ public final class EngineConfig
     private final int ringSize;
     private final int initialRingSize;
     private final WriterIdleStrategy idleStrategy;
+    private final Supplier<? extends IdleStrategy> customIdleStrategy;
     private final long maxIdleParkNanos;
     private final BackpressurePolicy backpressure;
     private final HistogramSpec defaultHistogram;
@@ -36,6 +39,7 @@ public final class EngineConfig
         this.ringSize = b.ringSize;
         this.initialRingSize = Math.min(b.initialRingSize, b.ringSize);
         this.idleStrategy = b.idleStrategy;
+        this.customIdleStrategy = b.customIdleStrategy;
         this.maxIdleParkNanos = b.maxIdleParkNanos;
         this.backpressure = b.backpressure;
         this.defaultHistogram = b.defaultHistogram;
@@ -57,6 +61,7 @@ public final class EngineConfig
         b.ringSize = ringSize;
         b.initialRingSize = initialRingSize;
         b.idleStrategy = idleStrategy;
+        b.customIdleStrategy = customIdleStrategy;
         b.maxIdleParkNanos = maxIdleParkNanos;
         b.backpressure = backpressure;
         b.defaultHistogram = defaultHistogram;
@@ -88,6 +93,28 @@ public final class EngineConfig
     public WriterIdleStrategy idleStrategy()
     {
         return idleStrategy;
+    }
+
+    /**
+     * @return the factory given to {@link Builder#customIdleStrategy(Supplier)}, or {@code null} (the default) to
+     *         use {@link #idleStrategy()}.
+     */
+    public Supplier<? extends IdleStrategy> customIdleStrategy()
+    {
+        return customIdleStrategy;
+    }
+
+    /**
+     * A new idle strategy for one writer thread: the custom one if set, else {@link #idleStrategy()} with
+     * {@link #maxIdleParkNanos()}.
+     *
+     * @return a strategy used by one writer thread only.
+     */
+    public IdleStrategy newWriterIdleStrategy()
+    {
+        return customIdleStrategy != null ?
+            java.util.Objects.requireNonNull(customIdleStrategy.get(), "customIdleStrategy supplied null") :
+            idleStrategy.create(maxIdleParkNanos);
     }
 
     /** @return longest writer park with BACKOFF, in nanoseconds (default 100 µs). */
@@ -129,7 +156,8 @@ public final class EngineConfig
     @Override
     public String toString()
     {
-        return "ring_size=" + ringSize + ", initial_ring_size=" + initialRingSize + ", idle_strategy=" + idleStrategy + ", backpressure=" + backpressure +
+        return "ring_size=" + ringSize + ", initial_ring_size=" + initialRingSize + ", idle_strategy=" +
+            (customIdleStrategy != null ? "custom" : idleStrategy) + ", backpressure=" + backpressure +
             ", snapshot_timeout=" + snapshotTimeout.toMillis() + "ms, " + limits;
     }
 
@@ -139,6 +167,7 @@ public final class EngineConfig
         private int ringSize = 1 << 16;
         private int initialRingSize = 1024;
         private WriterIdleStrategy idleStrategy = WriterIdleStrategy.BACKOFF;
+        private Supplier<? extends IdleStrategy> customIdleStrategy;
         private long maxIdleParkNanos = TimeUnit.MICROSECONDS.toNanos(100);
         private BackpressurePolicy backpressure = BackpressurePolicy.DROP;
         private HistogramSpec defaultHistogram = HistogramSpec.DEFAULT_SECONDS;
@@ -187,6 +216,23 @@ public final class EngineConfig
         public Builder idleStrategy(final WriterIdleStrategy strategy)
         {
             idleStrategy = java.util.Objects.requireNonNull(strategy, "idle_strategy");
+            customIdleStrategy = null;
+            return this;
+        }
+
+        /**
+         * An Agrona idle strategy the enum does not offer (e.g. {@code SleepingMillisIdleStrategy}, or one that
+         * pins or reports). The writer thread calls {@code idle(workCount)} after every pass over the rings; the
+         * strategy must not block for long (snapshots wait for the next pass). A strategy that throws ends the writer
+         * thread: {@link MetricsEngine#health()} then reports {@link EngineHealth.State#WRITER_DIED} with the cause.
+         *
+         * @param factory called once per engine start, on the starting thread; {@code null} restores
+         *                {@link #idleStrategy(WriterIdleStrategy)}.
+         * @return this.
+         */
+        public Builder customIdleStrategy(final Supplier<? extends IdleStrategy> factory)
+        {
+            customIdleStrategy = factory;
             return this;
         }
 

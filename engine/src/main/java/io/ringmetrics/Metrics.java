@@ -29,7 +29,9 @@ import io.ringmetrics.store.HistogramSeries;
  * <p>
  * <b>Errors.</b> In silent mode (default) an invalid or refused operation returns normally, is counted in the
  * error meta-metrics and logged (rate-limited). In propagate mode it throws a {@link MetricsException} subtype.
- * A refused operation never changes another series.
+ * A refused operation never changes another series. After {@link #close()} every name-based update is refused
+ * the same way, for a name seen before as for a new one: {@code engine_closed}, counted as a resource error
+ * ({@code metrics_resource_errors_total}) and thrown in propagate mode.
  * <p>
  * <b>Threading.</b> Thread-safe. Valid updates cost one lookup and one ring publish on the calling thread.
  */
@@ -517,7 +519,7 @@ public final class Metrics implements AutoCloseable
         final SeriesDescriptor series = registry.find(type, name, pairs);
         if (series != null)
         {
-            engine.publish(series.id(), op, value);
+            publishFound(series, operation, name, op, value);
         }
         else
         {
@@ -531,7 +533,7 @@ public final class Metrics implements AutoCloseable
         final SeriesDescriptor series = registry.find(type, name);
         if (series != null)
         {
-            engine.publish(series.id(), op, value);
+            publishFound(series, operation, name, op, value);
         }
         else
         {
@@ -546,7 +548,7 @@ public final class Metrics implements AutoCloseable
         final SeriesDescriptor series = registry.find(type, name, k1, v1);
         if (series != null)
         {
-            engine.publish(series.id(), op, value);
+            publishFound(series, operation, name, op, value);
         }
         else
         {
@@ -561,7 +563,7 @@ public final class Metrics implements AutoCloseable
         final SeriesDescriptor series = registry.find(type, name, k1, v1, k2, v2);
         if (series != null)
         {
-            engine.publish(series.id(), op, value);
+            publishFound(series, operation, name, op, value);
         }
         else
         {
@@ -576,12 +578,29 @@ public final class Metrics implements AutoCloseable
         final SeriesDescriptor series = registry.find(type, name, k1, v1, k2, v2, k3, v3);
         if (series != null)
         {
-            engine.publish(series.id(), op, value);
+            publishFound(series, operation, name, op, value);
         }
         else
         {
             registerAndPublish(type, operation, name, new String[] { k1, v1, k2, v2, k3, v3 }, op, value);
         }
+    }
+
+    /**
+     * The fast path of a hit: one volatile read of the engine's closed flag, then one ring publish. After
+     * {@link #close()} a known name gets what a new name gets: {@code engine_closed}, counted and, in propagate mode,
+     * thrown (without this check its update would enter a ring no writer drains, and only {@code stats()} would see
+     * it).
+     */
+    private void publishFound(
+        final SeriesDescriptor series, final String operation, final String name, final int op, final long value)
+    {
+        if (engine.isClosed())
+        {
+            errors.handle(MetricsEngine.closedException(), operation, name);
+            return;
+        }
+        engine.publish(series.id(), op, value);
     }
 
     /**

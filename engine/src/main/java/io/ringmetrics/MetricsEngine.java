@@ -1,5 +1,6 @@
 package io.ringmetrics;
 
+import io.ringmetrics.error.ConfigurationException;
 import io.ringmetrics.error.ErrorCounters;
 import io.ringmetrics.error.ErrorType;
 import io.ringmetrics.error.ExportException;
@@ -9,6 +10,8 @@ import io.ringmetrics.registry.SeriesDescriptor;
 import io.ringmetrics.registry.SeriesRegistry;
 import io.ringmetrics.ring.RingDirectory;
 import io.ringmetrics.ring.UpdateOp;
+import io.ringmetrics.ring.BackpressurePolicy;
+import io.ringmetrics.snapshot.EngineStats;
 import io.ringmetrics.snapshot.MetaMetrics;
 import io.ringmetrics.snapshot.MetricsSnapshot;
 import io.ringmetrics.store.HistogramSpec;
@@ -40,9 +43,22 @@ import java.util.concurrent.TimeoutException;
  * {@link ResourceLimitException} ({@code engine_closed}); handle updates are not applied and are counted as dropped
  * ({@code reason="ring_full"} once a ring fills, or {@code "closed"} for what remains in rings). No call after close
  * touches freed memory.
+ * <p>
+ * <b>Health.</b> {@link #health()} tells whether the writer applies updates: a writer thread that ended with an
+ * exception (logged once, at ERROR, with its cause) leaves the engine {@link EngineHealth.State#WRITER_DIED};
+ * snapshots then fail with that cause instead of waiting.
+ * <p>
+ * <b>Start-up failures</b> are one {@link ConfigurationException} whose message says what to change: the JVM option
+ * Agrona needs ({@value #AGRONA_JVM_OPTION}), or a limit whose up-front memory the JVM cannot give, with the
+ * memory it would need.
  */
 public final class MetricsEngine implements AutoCloseable
 {
+    /** The JVM option without which Agrona 2.x (the off-heap store, the writer's queue) cannot load on JDK 17+. */
+    public static final String AGRONA_JVM_OPTION = "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED";
+
+    private static final System.Logger LOGGER = System.getLogger("io.ringmetrics");
+
     private final EngineConfig config;
     private final SeriesRegistry registry;
     private final RingDirectory rings;
@@ -51,9 +67,12 @@ public final class MetricsEngine implements AutoCloseable
     private final ErrorCounters errors = new ErrorCounters();
     private volatile boolean allowRemoval = true;
     private volatile boolean closed;
+    private volatile Throwable writerFailure;
+    private final String disabledReason;
 
     private MetricsEngine(final EngineConfig config)
     {
+        this.disabledReason = null;
         this.config = config;
         final int capacity = SeriesRegistry.slotCapacity(config.limits());
         final SlotAllocator slots = new SlotAllocator(capacity);
@@ -62,10 +81,32 @@ public final class MetricsEngine implements AutoCloseable
             config.initialRingSize(), config.ringSize(), config.maxPooledRings(), config.backpressure());
         final long cleanupNanos = config.limits().enableMetricCleanup() ?
             TimeUnit.SECONDS.toNanos(config.limits().cleanupIntervalSeconds()) : 0;
-        this.writer = new MetricsWriter(registry, rings, new ValueStore(capacity),
-            config.idleStrategy().create(config.maxIdleParkNanos()), cleanupNanos);
+        this.writer = new MetricsWriter(registry, rings, new ValueStore(capacity), config.newWriterIdleStrategy(),
+            cleanupNanos);
         this.writerThread = new Thread(writer, "ringmetrics-writer");
         this.writerThread.setDaemon(true);
+        this.writerThread.setUncaughtExceptionHandler((thread, failure) -> writerDied(failure));
+    }
+
+    /** An engine without a writer or a store: see {@link #disabled(String)}. */
+    private MetricsEngine(final String reason)
+    {
+        this.disabledReason = reason;
+        this.config = EngineConfig.builder().ringSize(16).initialRingSize(16).maxPooledRings(0)
+            .backpressure(BackpressurePolicy.DROP).build();
+        final SlotAllocator slots = new SlotAllocator(SeriesRegistry.slotCapacity(config.limits()));
+        this.registry = new SeriesRegistry(config.limits(), slots, MetaMetrics.RESERVED_NAMES, config.defaultHistogram());
+        this.rings = new RingDirectory(
+            config.initialRingSize(), config.ringSize(), config.maxPooledRings(), config.backpressure());
+        this.writer = null;
+        this.writerThread = null;
+    }
+
+    private void writerDied(final Throwable failure)
+    {
+        writerFailure = failure;
+        LOGGER.log(System.Logger.Level.ERROR, "the metrics writer thread died, metrics are no longer recorded: " +
+            failure, failure);
     }
 
     /**
@@ -76,9 +117,101 @@ public final class MetricsEngine implements AutoCloseable
      */
     public static MetricsEngine start(final EngineConfig config)
     {
-        final MetricsEngine engine = new MetricsEngine(config);
+        checkAgronaCanLoad();
+        final MetricsEngine engine;
+        try
+        {
+            engine = new MetricsEngine(config);
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            throw new ConfigurationException(ErrorType.INVALID_CONFIG, upFrontMemoryMessage(config.limits(), ex));
+        }
         engine.writerThread.start();
         return engine;
+    }
+
+    /**
+     * An engine that records nothing, for a service that must start even when no real engine can (the fallback of
+     * {@code MetricsFactory.fromEnvOrNullExporter()}): registration validates and hands out handles as usual, their
+     * updates are dropped ({@code ring_full}, in {@link #stats()}), {@link #snapshot()} and {@link #flush()} throw
+     * {@code engine_closed} with the reason, and {@link #health()} is {@link EngineHealth.State#DISABLED}. It loads no
+     * Agrona class and allocates no slab.
+     *
+     * @param reason why no engine runs, one line.
+     * @return the disabled engine.
+     */
+    public static MetricsEngine disabled(final String reason)
+    {
+        return new MetricsEngine(java.util.Objects.requireNonNull(reason, "reason"));
+    }
+
+    /**
+     * @throws ConfigurationException naming {@link #AGRONA_JVM_OPTION} if this JVM does not export
+     *                                {@code jdk.internal.misc} to Agrona, which would otherwise fail with a raw
+     *                                {@link IllegalAccessError} at the first off-heap access.
+     */
+    private static void checkAgronaCanLoad()
+    {
+        final Module agrona = org.agrona.concurrent.UnsafeBuffer.class.getModule(); // loads, does not initialise
+        if (!Object.class.getModule().isExported("jdk.internal.misc", agrona))
+        {
+            final String option = agrona.isNamed() ?
+                "--add-exports java.base/jdk.internal.misc=" + agrona.getName() : AGRONA_JVM_OPTION;
+            throw new ConfigurationException(ErrorType.INVALID_CONFIG, "the metrics engine cannot start: add the JVM " +
+                "option " + option + " (Agrona, which holds the off-heap store, needs it on JDK 17+), e.g. " +
+                "java " + option + " -jar app.jar, or in JDK_JAVA_OPTIONS");
+        }
+    }
+
+    /**
+     * What an engine allocates up front, per slot of {@link SeriesRegistry#slotCapacity}: 8 B off-heap (the value
+     * slab, counted against {@code -XX:MaxDirectMemorySize}) and on the heap a registry reference, the writer's
+     * 4-byte slot state and, with cleanup, its 8-byte last-update time.
+     */
+    static String upFrontMemoryMessage(final io.ringmetrics.limits.MetricsResourceConfig limits, final Throwable cause)
+    {
+        final long slots = SeriesRegistry.slotCapacity(limits);
+        final long offHeap = slots * Long.BYTES;
+        final long heap = slots * (8 + 4 + (limits.enableMetricCleanup() ? 8 : 0));
+        return "the metrics engine cannot allocate its up-front memory for max_label_combinations=" +
+            limits.maxLabelCombinations() + " (METRICS_MAX_LABEL_COMBINATIONS) + max_metrics=" + limits.maxMetrics() +
+            " (METRICS_MAX_METRICS): " + slots + " slots need " + mib(offHeap) + " off-heap (-XX:MaxDirectMemorySize)" +
+            " and " + mib(heap) + " of heap, this JVM's -Xmx is " + mib(Runtime.getRuntime().maxMemory()) +
+            "; lower the limits or give the JVM more memory (" + cause + ")";
+    }
+
+    private static String mib(final long bytes)
+    {
+        return (bytes + (1 << 20) - 1 >> 20) + " MiB";
+    }
+
+    /**
+     * The engine's state, for a health check: cheap (two volatile reads), any thread.
+     *
+     * @return running, closed, writer died (with its cause) or disabled (with the reason).
+     */
+    public EngineHealth health()
+    {
+        if (disabledReason != null)
+        {
+            return new EngineHealth(EngineHealth.State.DISABLED, "metrics are disabled: " + disabledReason);
+        }
+        if (closed)
+        {
+            return new EngineHealth(EngineHealth.State.CLOSED, "the metrics engine is closed");
+        }
+        final Throwable failure = writerFailure;
+        if (failure != null || !writerThread.isAlive())
+        {
+            return new EngineHealth(EngineHealth.State.WRITER_DIED, writerDiedMessage(failure));
+        }
+        return new EngineHealth(EngineHealth.State.RUNNING, "running");
+    }
+
+    private static String writerDiedMessage(final Throwable failure)
+    {
+        return "the metrics writer thread died" + (failure == null ? "" : ": " + failure);
     }
 
     /**
@@ -239,7 +372,10 @@ public final class MetricsEngine implements AutoCloseable
         final List<SeriesDescriptor> removed = registry.remove(name, type);
         for (final SeriesDescriptor series : removed)
         {
-            rings.publishControl(series.id(), UpdateOp.FREE_SERIES, 0L);
+            if (writer != null) // a disabled engine has no writer to free slots, nor rings it drains
+            {
+                rings.publishControl(series.id(), UpdateOp.FREE_SERIES, 0L);
+            }
         }
         return removed.size();
     }
@@ -304,6 +440,10 @@ public final class MetricsEngine implements AutoCloseable
     private MetricsSnapshot await(final boolean barrierOnly, final Duration timeout)
     {
         ensureOpen();
+        if (writer == null)
+        {
+            throw new ResourceLimitException(ErrorType.ENGINE_CLOSED, health().reason());
+        }
         try
         {
             return writer.requestSnapshot(barrierOnly).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -315,6 +455,11 @@ public final class MetricsEngine implements AutoCloseable
         }
         catch (final ExecutionException ex)
         {
+            if (!closed) // the writer ended by itself: wait for its last breath, which records the cause
+            {
+                awaitWriterTermination();
+                throw new ResourceLimitException(ErrorType.ENGINE_CLOSED, writerDiedMessage(writerFailure));
+            }
             throw closedException();
         }
         catch (final InterruptedException ex)
@@ -332,7 +477,7 @@ public final class MetricsEngine implements AutoCloseable
         }
     }
 
-    private static ResourceLimitException closedException()
+    static ResourceLimitException closedException()
     {
         return new ResourceLimitException(ErrorType.ENGINE_CLOSED, "the metrics engine is closed");
     }
@@ -375,8 +520,11 @@ public final class MetricsEngine implements AutoCloseable
             }
             closed = true;
         }
-        writer.stop();
-        awaitWriterTermination();
+        if (writer != null)
+        {
+            writer.stop();
+            awaitWriterTermination();
+        }
         rings.close(); // only now: BLOCK callers waiting for space must not drop while the writer still drains
     }
 
@@ -386,8 +534,12 @@ public final class MetricsEngine implements AutoCloseable
      *
      * @return stats.
      */
-    public io.ringmetrics.snapshot.EngineStats stats()
+    public EngineStats stats()
     {
+        if (writer == null)
+        {
+            return disabledStats();
+        }
         if (!writer.isTerminated())
         {
             try
@@ -400,6 +552,26 @@ public final class MetricsEngine implements AutoCloseable
             }
         }
         return writer.finalStats();
+    }
+
+    /** A disabled engine applies nothing: what rings refused is dropped (ring_full), what they hold is pending. */
+    private EngineStats disabledStats()
+    {
+        final long[][] dropped = new long[EngineStats.DropReason.values().length][UpdateOp.KIND_COUNT];
+        long published = rings.publishedCount();
+        for (int kind = 0; kind < UpdateOp.KIND_CONTROL; kind++)
+        {
+            dropped[EngineStats.DropReason.RING_FULL.ordinal()][kind] = rings.droppedFull(kind);
+            published += rings.droppedFull(kind);
+        }
+        final long pending = rings.pendingCount();
+        if (closed)
+        {
+            dropped[EngineStats.DropReason.CLOSED.ordinal()][UpdateOp.KIND_COUNTER] += pending;
+        }
+        final int[] ringCounts = rings.ringCounts();
+        return new EngineStats(published, new long[UpdateOp.KIND_COUNT], dropped, closed ? 0 : pending, ringCounts[0],
+            ringCounts[1], registry.budget().seriesCount(), registry.budget().metricCount(), 0, 0, rings.slotBytes(), 0);
     }
 
     private void awaitWriterTermination()

@@ -245,6 +245,19 @@ class MetricsApiTest
     }
 
     @Test
+    void anOddNumberOfLabelStringsIsWordedForOneAndForMany()
+    {
+        final Metrics m = propagating();
+        final ValidationException one = assertThrows(ValidationException.class,
+            () -> m.increment("odd_total", new String[] { "method" }));
+        assertTrue(one.getMessage().contains("labels must be name/value pairs (an even number of strings); got 1 " +
+            "string: a label name without its value"), one.getMessage());
+        final ValidationException three = assertThrows(ValidationException.class,
+            () -> m.increment("odd_total", new String[] { "method", "GET", "status" }));
+        assertTrue(three.getMessage().contains("got 3 strings: the last label name has no value"), three.getMessage());
+    }
+
+    @Test
     void longestAllowedNamesAndValuesAreAccepted()
     {
         final Metrics m = silent();

@@ -12,9 +12,12 @@ import io.ringmetrics.writer.WriterIdleStrategy;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads every environment variable of the specification (and the engine's own {@code METRICS_*} settings) into
@@ -27,22 +30,23 @@ import java.util.Map;
  */
 public final class EnvironmentConfig
 {
-    /** Every variable this class reads. */
-    public static final List<String> VARIABLES = List.of(
-        "METRICS_EXPORTER", "PROMETHEUS_NAMESPACE", "PROMETHEUS_MAX_METRICS", "PROMETHEUS_ALLOW_REMOVAL",
-        "STATSD_HOST", "STATSD_PORT", "STATSD_PREFIX", "STATSD_FLUSH_INTERVAL_MS", "STATSD_MAX_PACKET_SIZE",
-        "STATSD_TAG_STYLE", "STATSD_PROTOCOL", "METRICS_HTTP_HOST", "METRICS_HTTP_PORT",
-        "METRICS_MAX_METRICS", "METRICS_MAX_LABEL_COMBINATIONS", "METRICS_MAX_METRIC_NAME_LENGTH",
-        "METRICS_MAX_LABEL_NAME_LENGTH", "METRICS_MAX_LABEL_VALUE_LENGTH", "METRICS_MAX_LABELS_PER_METRIC",
-        "METRICS_ENABLE_CLEANUP", "METRICS_CLEANUP_INTERVAL_SECONDS",
-        "METRICS_LOG_VALIDATION_ERRORS", "METRICS_LOG_RESOURCE_ERRORS", "METRICS_LOG_EXPORT_ERRORS",
-        "METRICS_LOG_CONFIG_ERRORS", "METRICS_PROPAGATE_ERRORS", "METRICS_DETAILED_ERROR_CONTEXT",
-        "METRICS_ERROR_LOG_LEVEL",
-        "METRICS_RING_SIZE", "METRICS_IDLE_STRATEGY", "METRICS_BACKPRESSURE", "METRICS_SNAPSHOT_TIMEOUT_MS",
-        "METRICS_HISTOGRAM_BUCKETS", "METRICS_HISTOGRAM_SIGNIFICANT_DIGITS");
+    /**
+     * Every variable this class reads, in the order it reads them: recorded from {@link #read()} itself (each name
+     * passes through {@code value(name)}), so the list cannot drift from the code that defines the variables.
+     */
+    public static final List<String> VARIABLES = variablesRead();
+
+    /**
+     * Prefixes of this library's variables: a set variable with one of them that is not one of the
+     * {@link #VARIABLES} gets a warning.
+     */
+    public static final List<String> PREFIXES = List.of("METRICS_", "PROMETHEUS_", "STATSD_");
+
+    private static final System.Logger LOGGER = System.getLogger("io.ringmetrics");
 
     private final Map<String, String> env;
     private final List<String> problems = new ArrayList<>();
+    private final Set<String> namesRead = new LinkedHashSet<>();
 
     private EnvironmentConfig(final Map<String, String> env)
     {
@@ -69,7 +73,92 @@ public final class EnvironmentConfig
      */
     public static MetricsSettings from(final Map<String, String> env)
     {
+        if (!"false".equalsIgnoreCase(String.valueOf(env.get("METRICS_LOG_CONFIG_ERRORS")).trim()))
+        {
+            for (final String warning : unknownVariableWarnings(env))
+            {
+                LOGGER.log(Level.WARNING, warning);
+            }
+        }
         return new EnvironmentConfig(env).read();
+    }
+
+    private static List<String> variablesRead()
+    {
+        final EnvironmentConfig defaults = new EnvironmentConfig(Map.of());
+        defaults.read();
+        return List.copyOf(defaults.namesRead);
+    }
+
+    /**
+     * One line per set variable that has one of the {@link #PREFIXES} but is not one of the {@link #VARIABLES}
+     * (a typo, or a name from another client), naming the known variable closest to it. Logged at WARNING by
+     * {@link #from(Map)} (unless {@code METRICS_LOG_CONFIG_ERRORS=false}); such a variable never stops the service.
+     *
+     * @param env variable name to value.
+     * @return the warnings, sorted by variable name; empty if every such variable is known.
+     */
+    public static List<String> unknownVariableWarnings(final Map<String, String> env)
+    {
+        final List<String> warnings = new ArrayList<>();
+        for (final String name : new TreeSet<>(env.keySet()))
+        {
+            if (PREFIXES.stream().anyMatch(name::startsWith) && !VARIABLES.contains(name))
+            {
+                warnings.add("unknown variable " + printable(name) + " is ignored; did you mean " + closestKnown(name) +
+                    "?");
+            }
+        }
+        return warnings;
+    }
+
+    /**
+     * The known variable at the smallest edit distance from {@code name}. The Prometheus endpoint's own settings are
+     * {@code METRICS_HTTP_*}, so a {@code PROMETHEUS_} name is also measured as {@code METRICS_HTTP_} (e.g.
+     * {@code PROMETHEUS_PORT} is closest to {@code METRICS_HTTP_PORT}); ties go to the earlier variable.
+     *
+     * @param name a variable name.
+     * @return the closest of {@link #VARIABLES}.
+     */
+    static String closestKnown(final String name)
+    {
+        final String asHttp = name.startsWith("PROMETHEUS_") ? "METRICS_HTTP_" + name.substring(11) : name;
+        String best = VARIABLES.get(0);
+        int bestDistance = Integer.MAX_VALUE;
+        for (final String known : VARIABLES)
+        {
+            final int distance = Math.min(editDistance(name, known), editDistance(asHttp, known));
+            if (distance < bestDistance)
+            {
+                best = known;
+                bestDistance = distance;
+            }
+        }
+        return best;
+    }
+
+    /** Levenshtein distance: insertions, deletions and substitutions of one character each cost 1. */
+    static int editDistance(final String a, final String b)
+    {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++)
+        {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++)
+            {
+                final int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            final int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     private MetricsSettings read()
@@ -193,6 +282,7 @@ public final class EnvironmentConfig
 
     private String value(final String name)
     {
+        namesRead.add(name);
         final String v = env.get(name);
         return v == null || v.isBlank() ? null : v.trim();
     }

@@ -118,6 +118,17 @@ public final class NameRules
     }
 
     /**
+     * @param strings the odd number of label strings given.
+     * @return e.g. {@code labels must be name/value pairs (an even number of strings); got 1 string: a label name
+     *         without its value}.
+     */
+    static String oddPairsMessage(final int strings)
+    {
+        return "labels must be name/value pairs (an even number of strings); got " + strings +
+            (strings == 1 ? " string: a label name without its value" : " strings: the last label name has no value");
+    }
+
+    /**
      * Checks a label set given as name/value pairs, and returns the names sorted (canonical order).
      *
      * @param pairs name/value pairs.
@@ -132,8 +143,7 @@ public final class NameRules
         }
         if ((pairs.length & 1) != 0)
         {
-            throw new ValidationException(ErrorType.INVALID_LABELS, "labels must be name/value pairs, got " +
-                pairs.length + " strings");
+            throw new ValidationException(ErrorType.INVALID_LABELS, oddPairsMessage(pairs.length));
         }
         final int count = pairs.length / 2;
         if (count > limits.maxLabelsPerMetric())

@@ -185,4 +185,49 @@ public final class EngineStats
     {
         return histogramClamped;
     }
+
+    /**
+     * One line for logs and test failures: the accounting first, then sizes; drops by reason and kind, only those
+     * that happened. E.g. {@code EngineStats{published=10, applied=8 (counter=8), dropped=2 (ring_full/counter=2),
+     * pending=0, rings=1 active + 0 pooled, series=1, metrics=1, off_heap_bytes=80000, histogram_heap_bytes=0,
+     * ring_bytes=16384, histogram_clamped=0}}.
+     */
+    @Override
+    public String toString()
+    {
+        final StringBuilder sb = new StringBuilder("EngineStats{published=").append(published)
+            .append(", applied=").append(applied()).append(" (");
+        int shown = 0;
+        for (int kind = 0; kind < UpdateOp.KIND_CONTROL; kind++)
+        {
+            if (applied[kind] != 0)
+            {
+                sb.append(shown++ == 0 ? "" : ", ").append(UpdateOp.kindName(kind)).append('=').append(applied[kind]);
+            }
+        }
+        sb.append(shown == 0 ? "none)" : ")").append(", dropped=").append(dropped()).append(" (");
+        shown = 0;
+        for (final DropReason reason : DropReason.values())
+        {
+            for (int kind = 0; kind < UpdateOp.KIND_CONTROL; kind++)
+            {
+                final long count = dropped[reason.ordinal()][kind];
+                if (count != 0)
+                {
+                    sb.append(shown++ == 0 ? "" : ", ").append(reason.label()).append('/')
+                        .append(UpdateOp.kindName(kind)).append('=').append(count);
+                }
+            }
+        }
+        return sb.append(shown == 0 ? "none)" : ")")
+            .append(", pending=").append(pending)
+            .append(", rings=").append(activeRings).append(" active + ").append(pooledRings).append(" pooled")
+            .append(", series=").append(seriesCount)
+            .append(", metrics=").append(metricCount)
+            .append(", off_heap_bytes=").append(offHeapBytes)
+            .append(", histogram_heap_bytes=").append(histogramHeapBytes)
+            .append(", ring_bytes=").append(ringBytes)
+            .append(", histogram_clamped=").append(histogramClamped)
+            .append('}').toString();
+    }
 }

@@ -4,6 +4,7 @@ import io.ringmetrics.Metrics;
 import io.ringmetrics.config.EnvironmentConfig;
 import io.ringmetrics.config.MetricsSettings;
 import io.ringmetrics.error.ConfigurationException;
+import io.ringmetrics.error.MetricsException;
 import io.ringmetrics.exporter.MetricsFactory;
 import io.ringmetrics.exporter.prometheus.PrometheusExporter;
 import io.ringmetrics.store.HistogramSpec;
@@ -20,7 +21,10 @@ import java.util.concurrent.CountDownLatch;
  * <p>
  * Configuration comes from the environment (every variable of {@code docs/configuration.md}) plus
  * {@code DEMO_WORKERS} (default 2) and {@code DEMO_REQUESTS_PER_SECOND} per worker (default 200). A bad value
- * prints what was wrong and exits with status 2. SIGTERM or Ctrl-C stops the workload, flushes, closes and exits 0.
+ * prints what was wrong and exits with status 2, as does a start-up failure due to the settings (the address is in
+ * use, the limits leave no room for the demo's metrics, the JVM lacks the option Agrona needs); any other start-up
+ * failure exits with 1. Either way within a second, with one line on stderr and nothing left listening. SIGTERM or
+ * Ctrl-C stops the workload, flushes, closes and exits 0.
  */
 public final class DemoService
 {
@@ -46,34 +50,44 @@ public final class DemoService
         {
             problems.add(ex.getMessage());
         }
-        Metrics started = null;
-        if (problems.isEmpty())
-        {
-            try
-            {
-                started = MetricsFactory.create(settings);
-            }
-            catch (final ConfigurationException ex)
-            {
-                problems.add(ex.getMessage()); // e.g. the HTTP port is already in use
-            }
-        }
         if (!problems.isEmpty())
         {
-            System.err.println("ringmetrics demo: " + String.join("\n  ", problems));
-            System.exit(2);
+            exit(2, String.join("\n  ", problems));
             return;
         }
-        final Metrics metrics = started;
-        preregisterJobHistograms(metrics);
+        final Metrics metrics;
+        try
+        {
+            metrics = MetricsFactory.create(settings);
+        }
+        catch (final MetricsException ex) // e.g. the HTTP port is already in use, or the JVM lacks a needed option
+        {
+            exit(2, ex.getMessage());
+            return;
+        }
+        catch (final RuntimeException | LinkageError ex)
+        {
+            exit(1, "cannot start: " + ex);
+            return;
+        }
         final List<TranscriptionWorkload> workloads = new ArrayList<>();
         final List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < workers; i++)
+        try
         {
-            final TranscriptionWorkload workload = new TranscriptionWorkload(metrics, rate, 42 + i);
-            final Thread thread = new Thread(workload, "demo-worker-" + i);
-            workloads.add(workload);
-            threads.add(thread);
+            preregisterJobHistograms(metrics);
+            for (int i = 0; i < workers; i++)
+            {
+                final TranscriptionWorkload workload = new TranscriptionWorkload(metrics, rate, 42 + i);
+                final Thread thread = new Thread(workload, "demo-worker-" + i);
+                workloads.add(workload);
+                threads.add(thread);
+            }
+        }
+        catch (final RuntimeException ex) // the limits leave no room for the demo's own metrics: stop serving
+        {
+            metrics.close();
+            exit(ex instanceof MetricsException ? 2 : 1, "cannot register the demo's metrics: " + ex.getMessage());
+            return;
         }
 
         final CountDownLatch stop = new CountDownLatch(1);
@@ -107,6 +121,18 @@ public final class DemoService
         metrics.close();
         System.out.println("ringmetrics demo: stopped");
         System.exit(0);
+    }
+
+    /**
+     * Ends the process after a start-up failure: one line (or one per bad variable) on stderr, nothing left running.
+     *
+     * @param status 2 for a configuration the demo cannot run with, 1 for anything else.
+     * @param why    what went wrong.
+     */
+    private static void exit(final int status, final String why)
+    {
+        System.err.println("ringmetrics demo: " + why);
+        System.exit(status);
     }
 
     /**

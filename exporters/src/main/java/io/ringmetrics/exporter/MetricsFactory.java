@@ -7,6 +7,7 @@ import io.ringmetrics.config.EnvironmentConfig;
 import io.ringmetrics.config.MetricsErrorConfig;
 import io.ringmetrics.config.MetricsSettings;
 import io.ringmetrics.error.ErrorType;
+import io.ringmetrics.error.MetricsException;
 import io.ringmetrics.exporter.prometheus.PrometheusExporter;
 import io.ringmetrics.exporter.statsd.StatsdConfig;
 import io.ringmetrics.exporter.statsd.StatsdExporter;
@@ -17,7 +18,7 @@ import io.ringmetrics.limits.MetricsResourceConfig;
  * handling. Each returns a running engine with its exporter started; close the {@code Metrics} to stop both.
  * <pre>{@code
  * Metrics metrics = MetricsFactory.fromEnv();                  // throws ConfigurationException on a bad variable
- * Metrics metrics = MetricsFactory.fromEnvOrNullExporter();    // never throws: falls back to the Null exporter
+ * Metrics metrics = MetricsFactory.fromEnvOrNullExporter();    // never throws: falls back, says why in one line
  * Metrics metrics = MetricsFactory.withLimits(MetricsFactory.prometheusExporter(), 5000, 32);
  * }</pre>
  */
@@ -42,9 +43,17 @@ public final class MetricsFactory
     }
 
     /**
-     * Like {@link #fromEnv()}, but a configuration or start-up failure is logged, counted in
-     * {@code metrics_config_errors_total} and answered with the Null exporter and default settings, so the service
-     * starts whatever the environment says.
+     * Like {@link #fromEnv()}, but never throws: the service starts whatever the environment or the JVM says, as an
+     * application instrumented with Micrometer or client_java keeps running when its metrics cannot be exported.
+     * A failure is logged as one ERROR line (unless {@code METRICS_LOG_CONFIG_ERRORS=false}) that says what was wrong
+     * and what the metrics fall back to, counted in {@code metrics_config_errors_total}, and answered with:
+     * <ol>
+     *   <li>a bad variable, an address that cannot be bound, limits whose up-front memory the JVM cannot give: the
+     *       Null exporter with default settings. Everything is recorded, nothing exported; snapshots work.</li>
+     *   <li>no engine can start at all (the JVM lacks {@value MetricsEngine#AGRONA_JVM_OPTION}): a
+     *       {@linkplain MetricsEngine#disabled(String) disabled engine}. Every call is accepted, handles work, nothing
+     *       is recorded; snapshots throw and {@code engine().health()} says why.</li>
+     * </ol>
      *
      * @return running metrics, never {@code null}.
      */
@@ -66,17 +75,35 @@ public final class MetricsFactory
         {
             return create(EnvironmentConfig.from(env));
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | LinkageError ex)
         {
-            final Metrics metrics = withNullExporter();
+            Metrics metrics;
+            String fallback;
+            try
+            {
+                metrics = withNullExporter();
+                fallback = "using the Null exporter with default settings";
+            }
+            catch (final RuntimeException | LinkageError noEngine)
+            {
+                metrics = new Metrics(MetricsEngine.disabled(oneLine(noEngine)), new NullExporter(),
+                    MetricsErrorConfig.DEFAULTS);
+                fallback = "metrics are disabled (calls are accepted, nothing is recorded)";
+            }
             metrics.engine().errors().record(ErrorType.INVALID_CONFIG, "configure", "");
             if (!"false".equalsIgnoreCase(String.valueOf(env.get("METRICS_LOG_CONFIG_ERRORS")).trim()))
             {
-                LOGGER.log(System.Logger.Level.ERROR, "Metrics configuration failed, using the Null exporter: " +
-                    ex.getMessage());
+                LOGGER.log(System.Logger.Level.ERROR, "Metrics configuration failed, " + fallback + ": " + oneLine(ex));
             }
             return metrics;
         }
+    }
+
+    /** The failure's message on one line: a multi-line list of bad variables joined with "; ". */
+    private static String oneLine(final Throwable failure)
+    {
+        final String message = failure instanceof MetricsException ? failure.getMessage() : String.valueOf(failure);
+        return message.replaceFirst(":\\R\\s*", ": ").replaceAll("\\s*\\R\\s*", "; ");
     }
 
     /**
@@ -139,6 +166,8 @@ public final class MetricsFactory
      * No export at all, default settings: for tests and as the safe fallback. Never fails on configuration.
      *
      * @return running metrics.
+     * @throws io.ringmetrics.error.ConfigurationException if no engine can start in this JVM (it lacks
+     *                                                     {@value MetricsEngine#AGRONA_JVM_OPTION}).
      */
     public static Metrics withNullExporter()
     {

@@ -162,6 +162,37 @@ class DemoServiceTest
         }
     }
 
+    @Test
+    void limitsTooSmallForTheDemoExitNonZeroAtOnceWithOneLineAndLeaveNothingListening() throws Exception
+    {
+        final int port = io.ringmetrics.exporter.it.FreePorts.tcp();
+        final ProcessBuilder builder = demo();
+        builder.environment().put("METRICS_MAX_METRICS", "3");
+        builder.environment().put("METRICS_HTTP_PORT", String.valueOf(port));
+        final long start = System.nanoTime();
+        final Process process = builder.start();
+        try
+        {
+            assertTrue(process.waitFor(20, TimeUnit.SECONDS), "the demo must not keep running after a failed start");
+            final long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(2, process.exitValue(), output);
+            assertTrue(output.startsWith("ringmetrics demo: cannot register the demo's metrics: ") &&
+                output.contains("max_metrics=3"), output);
+            assertEquals(1, output.strip().lines().count(), "one line, no stack trace: " + output);
+            System.out.println("demo with METRICS_MAX_METRICS=3 exited " + process.exitValue() + " after " + millis +
+                " ms (JVM start included)");
+        }
+        finally
+        {
+            process.destroyForcibly();
+        }
+        try (java.net.ServerSocket free = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            assertEquals(port, free.getLocalPort(), "nothing is left listening on the demo's port");
+        }
+    }
+
     private static long total(final String exposition, final String name)
     {
         long total = 0;

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.ringmetrics.EngineHealth;
 import io.ringmetrics.MetricsEngine;
 import io.ringmetrics.config.MetricsErrorConfig;
 import io.ringmetrics.config.MetricsSettings;
@@ -40,7 +41,8 @@ import java.util.zip.GZIPOutputStream;
  *       client_java's {@code ExpositionFormats.findWriter}: OpenMetrics 1.0 (what Prometheus asks for first) or the
  *       text format 0.0.4 (the default, e.g. for a browser or curl); gzip-compressed when {@code Accept-Encoding}
  *       allows gzip. The {@code escaping} parameter of {@code Accept} is honoured as client_java does.</li>
- *   <li>{@code GET /health} — {@code 200 OK} while the exporter runs.</li>
+ *   <li>{@code GET /health} — {@code 200 OK} while the engine records ({@link MetricsEngine#health()}); {@code 503}
+ *       with the engine's one-line reason when its writer thread died, it is closed or disabled.</li>
  *   <li>{@code HEAD} on both: the same status and headers, no body. Any other method: {@code 405} with
  *       {@code Allow: GET, HEAD}. Any other path: {@code 404}.</li>
  *   <li>If the engine's writer does not serve a snapshot within {@code EngineConfig.snapshotTimeout()} (or the
@@ -115,6 +117,7 @@ public final class PrometheusExporter implements MetricsExporter
     private final Logger errorLogger;
     private final ExpositionFormats formats;
     private RingMetricsCollector collector;
+    private volatile MetricsEngine engine;
     private HttpServer server;
     private ThreadPoolExecutor executor;
     private volatile int boundPort = -1;
@@ -161,6 +164,7 @@ public final class PrometheusExporter implements MetricsExporter
             throw new IllegalStateException("the Prometheus exporter is already started");
         }
         started = true;
+        this.engine = engine;
         final ErrorHandler errorHandler = errorLogger == null ?
             new ErrorHandler(errors, engine.config().limits(), engine.errors()) :
             new ErrorHandler(errors, engine.config().limits(), engine.errors(), errorLogger,
@@ -282,7 +286,7 @@ public final class PrometheusExporter implements MetricsExporter
             }
             else if (HEALTH_PATH.equals(path))
             {
-                respond(exchange, 200, head, OK);
+                health(exchange, head);
             }
             else
             {
@@ -296,6 +300,19 @@ public final class PrometheusExporter implements MetricsExporter
         catch (final RuntimeException ex)
         {
             collector.failed(ErrorType.FORMAT_FAILED, "request failed: " + ex);
+        }
+    }
+
+    private void health(final HttpExchange exchange, final boolean head) throws IOException
+    {
+        final EngineHealth health = engine.health();
+        if (health.isHealthy())
+        {
+            respond(exchange, 200, head, OK);
+        }
+        else
+        {
+            respond(exchange, 503, head, "Service Unavailable: " + health.reason() + "\n");
         }
     }
 

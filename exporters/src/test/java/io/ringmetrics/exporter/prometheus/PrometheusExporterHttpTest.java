@@ -256,7 +256,64 @@ class PrometheusExporterHttpTest
         engine.close();
         final HttpResponse<byte[]> response = send("GET", "/metrics");
         assertEquals(503, response.statusCode());
-        assertEquals(200, send("GET", "/health").statusCode());
+        final HttpResponse<byte[]> health = send("GET", "/health");
+        assertEquals(503, health.statusCode(), "a closed engine records nothing: not healthy");
+        assertEquals("Service Unavailable: the metrics engine is closed\n", body(health));
+    }
+
+    @Test
+    void healthAnswers503WithTheCauseOnceTheWriterThreadDied() throws Exception
+    {
+        final java.util.concurrent.atomic.AtomicBoolean kill = new java.util.concurrent.atomic.AtomicBoolean();
+        final org.agrona.concurrent.IdleStrategy killable = new org.agrona.concurrent.IdleStrategy()
+        {
+            @Override
+            public void idle(final int workCount)
+            {
+                idle();
+            }
+
+            @Override
+            public void idle()
+            {
+                if (kill.get())
+                {
+                    throw new IllegalStateException("writer killed by the test");
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            }
+
+            @Override
+            public void reset()
+            {
+            }
+        };
+        try (MetricsEngine dying = MetricsEngine.start(
+            io.ringmetrics.EngineConfig.builder().customIdleStrategy(() -> killable).build()))
+        {
+            final PrometheusExporter served = PrometheusExporter.builder().port(0).build();
+            served.start(dying);
+            try
+            {
+                assertEquals(200, send(served, "GET", "/health").statusCode());
+                kill.set(true);
+                HttpResponse<byte[]> health = send(served, "GET", "/health");
+                final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+                while (health.statusCode() == 200 && System.nanoTime() < deadline)
+                {
+                    Thread.sleep(10);
+                    health = send(served, "GET", "/health");
+                }
+                assertEquals(503, health.statusCode());
+                assertEquals("Service Unavailable: the metrics writer thread died: java.lang.IllegalStateException: " +
+                    "writer killed by the test\n", body(health));
+                assertEquals(503, send(served, "HEAD", "/health").statusCode());
+            }
+            finally
+            {
+                served.close();
+            }
+        }
     }
 
     @Test
