@@ -96,8 +96,7 @@ public final class MetricsEngine implements AutoCloseable
             .backpressure(BackpressurePolicy.DROP).build();
         final SlotAllocator slots = new SlotAllocator(SeriesRegistry.slotCapacity(config.limits()));
         this.registry = new SeriesRegistry(config.limits(), slots, MetaMetrics.RESERVED_NAMES, config.defaultHistogram());
-        this.rings = new RingDirectory(
-            config.initialRingSize(), config.ringSize(), config.maxPooledRings(), config.backpressure());
+        this.rings = RingDirectory.refusingAll(); // rings of no slots: nothing off-heap, no Agrona class
         this.writer = null;
         this.writerThread = null;
     }

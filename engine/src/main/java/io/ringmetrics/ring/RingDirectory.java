@@ -98,6 +98,27 @@ public final class RingDirectory
         this.policy = policy;
     }
 
+    /** The directory of {@link #refusingAll()}: rings of size 0. */
+    private RingDirectory()
+    {
+        this.initialRingSize = 0;
+        this.maxRingSize = 0;
+        this.maxPooledRings = 0;
+        this.policy = BackpressurePolicy.DROP;
+    }
+
+    /**
+     * A directory for an engine that runs no writer: each thread gets a {@linkplain ThreadRing#refusing(Thread) ring
+     * of no slots}, so every update is counted as dropped ({@code ring_full}) by its own thread, and no off-heap
+     * memory or Agrona class is ever touched.
+     *
+     * @return the directory.
+     */
+    public static RingDirectory refusingAll()
+    {
+        return new RingDirectory();
+    }
+
     /**
      * Publishes {@code (id, op, value)} into the calling thread's ring. Lock-free and allocation-free after the
      * thread's first call, except when its ring is full and may still grow. When the ring is full at its largest
@@ -191,7 +212,7 @@ public final class RingDirectory
         ThreadRing ring = pool.pollFirst();
         if (ring == null)
         {
-            ring = new ThreadRing(initialRingSize, thread);
+            ring = initialRingSize == 0 ? ThreadRing.refusing(thread) : new ThreadRing(initialRingSize, thread);
         }
         else
         {

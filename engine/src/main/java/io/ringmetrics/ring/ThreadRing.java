@@ -113,6 +113,29 @@ public final class ThreadRing extends ThreadRingRhsPad
         this.owner = owner;
     }
 
+    /** A ring of no slots: see {@link #refusing(Thread)}. */
+    private ThreadRing(final Thread owner)
+    {
+        this.sequencer = new SingleProducerSequencer(1, new YieldingWaitStrategy());
+        this.memory = null;
+        this.address = 0;
+        this.mask = -1;
+        this.lapShift = 0;
+        this.owner = owner;
+    }
+
+    /**
+     * A ring with no slots, for an engine that runs no writer: every {@link #tryPublish} finds it full, without
+     * touching off-heap memory or loading an Agrona class.
+     *
+     * @param owner the thread that will publish into it.
+     * @return a ring of size 0.
+     */
+    public static ThreadRing refusing(final Thread owner)
+    {
+        return new ThreadRing(owner);
+    }
+
     /**
      * Publishes {@code (id, op, value)} if there is a free slot. Owner thread only.
      *
@@ -330,7 +353,7 @@ public final class ThreadRing extends ThreadRingRhsPad
      */
     public long slotBytes()
     {
-        return memory.capacity();
+        return memory == null ? 0 : memory.capacity();
     }
 }
 
