@@ -101,7 +101,9 @@ class DocSnippetsMatchTest
                 final Matcher variable = VARIABLE.matcher(block.text);
                 while (variable.find())
                 {
-                    if (!EnvironmentConfig.VARIABLES.contains(variable.group()))
+                    final boolean shownAsUnknown = block.text.startsWith("unknown variable ", // the warning's example
+                        variable.start() - "unknown variable ".length());
+                    if (!shownAsUnknown && !EnvironmentConfig.VARIABLES.contains(variable.group()))
                     {
                         problems.add(block + ": " + variable.group() + " is not a variable ringmetrics reads " +
                             "(EnvironmentConfig.VARIABLES)");
