@@ -32,6 +32,8 @@ public final class EnvironmentConfig
         "METRICS_EXPORTER", "PROMETHEUS_NAMESPACE", "PROMETHEUS_MAX_METRICS", "PROMETHEUS_ALLOW_REMOVAL",
         "STATSD_HOST", "STATSD_PORT", "STATSD_PREFIX", "STATSD_FLUSH_INTERVAL_MS", "STATSD_MAX_PACKET_SIZE",
         "STATSD_TAG_STYLE", "METRICS_HTTP_HOST", "METRICS_HTTP_PORT",
+        "METRICS_HTTP_THREADS", "METRICS_HTTP_MAX_CONNECTIONS", "METRICS_HTTP_REQUEST_TIMEOUT_MS",
+        "METRICS_HTTP_RESPONSE_TIMEOUT_MS",
         "METRICS_MAX_METRICS", "METRICS_MAX_LABEL_COMBINATIONS", "METRICS_MAX_METRIC_NAME_LENGTH",
         "METRICS_MAX_LABEL_NAME_LENGTH", "METRICS_MAX_LABEL_VALUE_LENGTH", "METRICS_MAX_LABELS_PER_METRIC",
         "METRICS_ENABLE_CLEANUP", "METRICS_CLEANUP_INTERVAL_SECONDS",
@@ -80,6 +82,16 @@ public final class EnvironmentConfig
         settings.allowRemoval(bool("PROMETHEUS_ALLOW_REMOVAL", true));
         settings.httpHost(host("METRICS_HTTP_HOST", "127.0.0.1"));
         settings.httpPort((int)number("METRICS_HTTP_PORT", 8081, 0, 65_535));
+        settings.httpThreads((int)number("METRICS_HTTP_THREADS", MetricsSettings.DEFAULT_HTTP_THREADS, 1,
+            MetricsSettings.MAX_HTTP_THREADS));
+        settings.httpMaxConnections((int)number("METRICS_HTTP_MAX_CONNECTIONS",
+            MetricsSettings.DEFAULT_HTTP_MAX_CONNECTIONS, 1, MetricsSettings.MAX_HTTP_MAX_CONNECTIONS));
+        settings.httpRequestTimeout(Duration.ofMillis(number("METRICS_HTTP_REQUEST_TIMEOUT_MS",
+            MetricsSettings.DEFAULT_HTTP_REQUEST_TIMEOUT.toMillis(), MetricsSettings.MIN_HTTP_TIMEOUT_MS,
+            MetricsSettings.MAX_HTTP_TIMEOUT_MS)));
+        settings.httpResponseTimeout(Duration.ofMillis(number("METRICS_HTTP_RESPONSE_TIMEOUT_MS",
+            MetricsSettings.DEFAULT_HTTP_RESPONSE_TIMEOUT.toMillis(), MetricsSettings.MIN_HTTP_TIMEOUT_MS,
+            MetricsSettings.MAX_HTTP_TIMEOUT_MS)));
         settings.statsdHost(host("STATSD_HOST", "localhost"));
         settings.statsdPort((int)number("STATSD_PORT", 8125, 1, 65_535));
         settings.statsdPrefix(statsdPrefix("STATSD_PREFIX"));
