@@ -200,8 +200,11 @@ public final class PrometheusExporter implements MetricsExporter
         }
     }
 
-    /** @return open connections of the scrape endpoint (for tests), 0 before start. */
-    synchronized int openConnections()
+    /**
+     * @return connections the scrape endpoint holds open right now (reading a request, being served, or lingering
+     *         after an answer), at most {@code METRICS_HTTP_MAX_CONNECTIONS}; 0 before start and after close.
+     */
+    public synchronized int openConnections()
     {
         return server == null ? 0 : server.openConnections();
     }
