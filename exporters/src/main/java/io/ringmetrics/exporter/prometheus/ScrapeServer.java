@@ -58,6 +58,8 @@ final class ScrapeServer implements AutoCloseable
     static final int MAX_HEAD_BYTES = 8192;
     /** Complete requests that may wait for a scrape worker. */
     static final int MAX_QUEUED_SCRAPES = 16;
+    /** Listen backlog: connections the kernel completes while the selector thread is busy (capped by somaxconn). */
+    static final int BACKLOG = 1024;
     /** How long unread input is discarded after a small answer, before the connection is closed. */
     static final long LINGER_MILLIS = 1000;
 
@@ -181,7 +183,7 @@ final class ScrapeServer implements AutoCloseable
         try
         {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            channel.bind(new InetSocketAddress(host, port), 128);
+            channel.bind(new InetSocketAddress(host, port), BACKLOG);
             channel.configureBlocking(false);
             acceptKey = channel.register(selector, SelectionKey.OP_ACCEPT);
         }
