@@ -41,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * clients, and the cuts counted by reason. Asserted: every scrape answers 200 within 2 s (Prometheus' default
  * timeout is 10 s), open connections never exceed the limit, the server keeps 1 + threads threads, and every
  * connection the slow clients opened was cut by the server and counted ({@code request_timeout} +
- * {@code too_many_connections} = connections opened).
+ * {@code too_many_connections} = connections opened; under reconnect churn also a few scraper connections that were
+ * still reading their head when they became the oldest, which the HTTP client retries).
  */
 @Timeout(180)
 class HostileHttpClientsTest
@@ -125,8 +126,20 @@ class HostileHttpClientsTest
 
                 assertTrue(maxOpen <= maxConnections, "open connections " + maxOpen);
                 assertTrue(serverThreads <= 1 + MetricsSettings.DEFAULT_HTTP_THREADS, "threads " + serverThreads);
-                assertEquals(slow.opened.get(), timedOut + overLimit,
-                    "every slow connection was cut by the server and counted by reason");
+                if (maxConnections >= SLOW_CLIENTS + 10)
+                {
+                    assertEquals(slow.opened.get(), timedOut + overLimit,
+                        "every slow connection was cut by the server and counted by reason");
+                }
+                else
+                {
+                    // Under reconnect churn a scraper's connection can be the oldest still reading its head when
+                    // the limit is hit: it is cut and counted too (the HTTP client retries the GET once).
+                    assertTrue(timedOut + overLimit >= slow.opened.get() &&
+                        timedOut + overLimit <= slow.opened.get() + 2L * scrapes,
+                        "every slow connection was cut and counted: opened " + slow.opened.get() + ", counted " +
+                            (timedOut + overLimit));
+                }
                 assertTrue(timedOut > 0, "the request timeout cut stalled heads");
             }
             finally
