@@ -169,6 +169,16 @@ public final class EnvironmentConfig
         settings.allowRemoval(bool("PROMETHEUS_ALLOW_REMOVAL", true));
         settings.httpHost(host("METRICS_HTTP_HOST", "127.0.0.1"));
         settings.httpPort((int)number("METRICS_HTTP_PORT", 8081, 0, 65_535));
+        settings.httpThreads((int)number("METRICS_HTTP_THREADS", MetricsSettings.DEFAULT_HTTP_THREADS, 1,
+            MetricsSettings.MAX_HTTP_THREADS));
+        settings.httpMaxConnections((int)number("METRICS_HTTP_MAX_CONNECTIONS",
+            MetricsSettings.DEFAULT_HTTP_MAX_CONNECTIONS, 1, MetricsSettings.MAX_HTTP_MAX_CONNECTIONS));
+        settings.httpRequestTimeout(Duration.ofMillis(number("METRICS_HTTP_REQUEST_TIMEOUT_MS",
+            MetricsSettings.DEFAULT_HTTP_REQUEST_TIMEOUT.toMillis(), MetricsSettings.MIN_HTTP_TIMEOUT_MS,
+            MetricsSettings.MAX_HTTP_TIMEOUT_MS)));
+        settings.httpResponseTimeout(Duration.ofMillis(number("METRICS_HTTP_RESPONSE_TIMEOUT_MS",
+            MetricsSettings.DEFAULT_HTTP_RESPONSE_TIMEOUT.toMillis(), MetricsSettings.MIN_HTTP_TIMEOUT_MS,
+            MetricsSettings.MAX_HTTP_TIMEOUT_MS)));
         settings.statsdHost(host("STATSD_HOST", "localhost"));
         settings.statsdPort((int)number("STATSD_PORT", 8125, 1, 65_535));
         settings.statsdPrefix(statsdPrefix("STATSD_PREFIX"));

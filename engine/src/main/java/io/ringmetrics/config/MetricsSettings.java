@@ -11,6 +11,23 @@ import java.time.Duration;
  */
 public final class MetricsSettings
 {
+    /** Default of {@code METRICS_HTTP_THREADS}: scrape workers of the Prometheus endpoint. */
+    public static final int DEFAULT_HTTP_THREADS = 2;
+    /** Largest {@code METRICS_HTTP_THREADS}. */
+    public static final int MAX_HTTP_THREADS = 16;
+    /** Default of {@code METRICS_HTTP_MAX_CONNECTIONS}: open connections the Prometheus endpoint keeps. */
+    public static final int DEFAULT_HTTP_MAX_CONNECTIONS = 256;
+    /** Largest {@code METRICS_HTTP_MAX_CONNECTIONS}. */
+    public static final int MAX_HTTP_MAX_CONNECTIONS = 16_384;
+    /** Default of {@code METRICS_HTTP_REQUEST_TIMEOUT_MS}: time from accept to a complete request head. */
+    public static final Duration DEFAULT_HTTP_REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    /** Default of {@code METRICS_HTTP_RESPONSE_TIMEOUT_MS}: time a client has to take a whole response. */
+    public static final Duration DEFAULT_HTTP_RESPONSE_TIMEOUT = Duration.ofSeconds(10);
+    /** Shortest {@code METRICS_HTTP_REQUEST_TIMEOUT_MS} and {@code METRICS_HTTP_RESPONSE_TIMEOUT_MS}. */
+    public static final long MIN_HTTP_TIMEOUT_MS = 10;
+    /** Longest {@code METRICS_HTTP_REQUEST_TIMEOUT_MS} and {@code METRICS_HTTP_RESPONSE_TIMEOUT_MS}. */
+    public static final long MAX_HTTP_TIMEOUT_MS = 300_000;
+
     private final ExporterKind exporter;
     private final EngineConfig engine;
     private final MetricsErrorConfig errors;
@@ -18,6 +35,10 @@ public final class MetricsSettings
     private final boolean allowRemoval;
     private final String httpHost;
     private final int httpPort;
+    private final int httpThreads;
+    private final int httpMaxConnections;
+    private final Duration httpRequestTimeout;
+    private final Duration httpResponseTimeout;
     private final String statsdHost;
     private final int statsdPort;
     private final String statsdPrefix;
@@ -35,6 +56,10 @@ public final class MetricsSettings
         this.allowRemoval = b.allowRemoval;
         this.httpHost = b.httpHost;
         this.httpPort = b.httpPort;
+        this.httpThreads = b.httpThreads;
+        this.httpMaxConnections = b.httpMaxConnections;
+        this.httpRequestTimeout = b.httpRequestTimeout;
+        this.httpResponseTimeout = b.httpResponseTimeout;
         this.statsdHost = b.statsdHost;
         this.statsdPort = b.statsdPort;
         this.statsdPrefix = b.statsdPrefix;
@@ -92,6 +117,30 @@ public final class MetricsSettings
         return httpPort;
     }
 
+    /** @return METRICS_HTTP_THREADS (default {@link #DEFAULT_HTTP_THREADS}). */
+    public int httpThreads()
+    {
+        return httpThreads;
+    }
+
+    /** @return METRICS_HTTP_MAX_CONNECTIONS (default {@link #DEFAULT_HTTP_MAX_CONNECTIONS}). */
+    public int httpMaxConnections()
+    {
+        return httpMaxConnections;
+    }
+
+    /** @return METRICS_HTTP_REQUEST_TIMEOUT_MS (default {@link #DEFAULT_HTTP_REQUEST_TIMEOUT}). */
+    public Duration httpRequestTimeout()
+    {
+        return httpRequestTimeout;
+    }
+
+    /** @return METRICS_HTTP_RESPONSE_TIMEOUT_MS (default {@link #DEFAULT_HTTP_RESPONSE_TIMEOUT}). */
+    public Duration httpResponseTimeout()
+    {
+        return httpResponseTimeout;
+    }
+
     /** @return STATSD_HOST (default localhost). */
     public String statsdHost()
     {
@@ -137,10 +186,24 @@ public final class MetricsSettings
     @Override
     public String toString()
     {
+        return toString(httpPort);
+    }
+
+    /**
+     * The settings as {@link #toString()} prints them, with the port the Prometheus endpoint really listens on
+     * (which differs from {@link #httpPort()} when that is 0, an ephemeral port).
+     *
+     * @param boundHttpPort the bound port, e.g. {@code PrometheusExporter.port()} once started.
+     * @return one line of {@code name=value} pairs.
+     */
+    public String toString(final int boundHttpPort)
+    {
         return "exporter=" + exporter.name().toLowerCase(java.util.Locale.ROOT) +
             ", prometheus_namespace=" + (prometheusNamespace == null ? "(none)" : prometheusNamespace) +
             ", allow_removal=" + allowRemoval +
-            ", http=" + httpHost + ':' + httpPort +
+            ", http=" + httpHost + ':' + boundHttpPort + " threads=" + httpThreads + " max_connections=" +
+            httpMaxConnections + " request_timeout=" + httpRequestTimeout.toMillis() + "ms response_timeout=" +
+            httpResponseTimeout.toMillis() + "ms" +
             ", statsd=" + statsdHost + ':' + statsdPort + " prefix=" + (statsdPrefix == null ? "(none)" : statsdPrefix) +
             " flush=" + statsdFlushInterval.toMillis() + "ms packet=" + statsdMaxPacketSize + " tags=" + statsdTagStyle +
             " protocol=" + statsdProtocol.name().toLowerCase(java.util.Locale.ROOT) +
@@ -157,6 +220,10 @@ public final class MetricsSettings
         private boolean allowRemoval = true;
         private String httpHost = "127.0.0.1";
         private int httpPort = 8081;
+        private int httpThreads = DEFAULT_HTTP_THREADS;
+        private int httpMaxConnections = DEFAULT_HTTP_MAX_CONNECTIONS;
+        private Duration httpRequestTimeout = DEFAULT_HTTP_REQUEST_TIMEOUT;
+        private Duration httpResponseTimeout = DEFAULT_HTTP_RESPONSE_TIMEOUT;
         private String statsdHost = "localhost";
         private int statsdPort = 8125;
         private String statsdPrefix;
@@ -215,6 +282,34 @@ public final class MetricsSettings
         public Builder httpPort(final int v)
         {
             httpPort = v;
+            return this;
+        }
+
+        /** @param v scrape workers @return this */
+        public Builder httpThreads(final int v)
+        {
+            httpThreads = v;
+            return this;
+        }
+
+        /** @param v open connections kept @return this */
+        public Builder httpMaxConnections(final int v)
+        {
+            httpMaxConnections = v;
+            return this;
+        }
+
+        /** @param v time from accept to a complete request head @return this */
+        public Builder httpRequestTimeout(final Duration v)
+        {
+            httpRequestTimeout = v;
+            return this;
+        }
+
+        /** @param v time a client has to take a whole response @return this */
+        public Builder httpResponseTimeout(final Duration v)
+        {
+            httpResponseTimeout = v;
             return this;
         }
 

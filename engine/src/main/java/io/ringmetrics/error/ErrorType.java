@@ -56,6 +56,18 @@ public enum ErrorType
     SEND_BUFFER_FULL("send_buffer_full", Category.EXPORT),
     /** Formatting an exposition failed. */
     FORMAT_FAILED("format_failed", Category.EXPORT),
+    /** A scrape refused with {@code 503}: every scrape worker busy and the scrape queue full, or queued too long. */
+    TOO_MANY_SCRAPES("too_many_scrapes", Category.EXPORT),
+    /** A connection cut (or refused) because the scrape endpoint's connection limit was reached. */
+    TOO_MANY_CONNECTIONS("too_many_connections", Category.EXPORT),
+    /** A request whose head was not complete within the request timeout; the connection was cut. */
+    REQUEST_TIMEOUT("request_timeout", Category.EXPORT),
+    /** A request head larger than the endpoint accepts ({@code 431}). */
+    REQUEST_TOO_LARGE("request_too_large", Category.EXPORT),
+    /** A request that is not valid HTTP/1.x ({@code 400}). */
+    BAD_REQUEST("bad_request", Category.EXPORT),
+    /** A response the client did not take within the response timeout; the connection was cut. */
+    RESPONSE_TIMEOUT("response_timeout", Category.EXPORT),
     /** A configuration value is malformed or out of range. */
     INVALID_CONFIG("invalid_config", Category.CONFIGURATION);
 

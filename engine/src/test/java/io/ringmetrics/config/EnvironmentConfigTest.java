@@ -69,6 +69,10 @@ class EnvironmentConfigTest
         env.put("STATSD_PROTOCOL", "tcp");
         env.put("METRICS_HTTP_HOST", "0.0.0.0");
         env.put("METRICS_HTTP_PORT", "9100");
+        env.put("METRICS_HTTP_THREADS", "4");
+        env.put("METRICS_HTTP_MAX_CONNECTIONS", "64");
+        env.put("METRICS_HTTP_REQUEST_TIMEOUT_MS", "1500");
+        env.put("METRICS_HTTP_RESPONSE_TIMEOUT_MS", "2500");
         env.put("METRICS_MAX_METRICS", "5000");
         env.put("METRICS_MAX_LABEL_COMBINATIONS", "50000");
         env.put("METRICS_MAX_METRIC_NAME_LENGTH", "100");
@@ -104,6 +108,10 @@ class EnvironmentConfigTest
         assertEquals(StatsdProtocol.TCP, s.statsdProtocol());
         assertEquals("0.0.0.0", s.httpHost());
         assertEquals(9100, s.httpPort());
+        assertEquals(4, s.httpThreads());
+        assertEquals(64, s.httpMaxConnections());
+        assertEquals(Duration.ofMillis(1500), s.httpRequestTimeout());
+        assertEquals(Duration.ofMillis(2500), s.httpResponseTimeout());
         assertEquals(5000, s.engine().limits().maxMetrics());
         assertEquals(50_000, s.engine().limits().maxLabelCombinations());
         assertEquals(100, s.engine().limits().maxMetricNameLength());
@@ -172,6 +180,10 @@ class EnvironmentConfigTest
         "METRICS_BACKPRESSURE|wait|one of drop, block",
         "STATSD_PROTOCOL|uds|one of udp, tcp",
         "METRICS_SNAPSHOT_TIMEOUT_MS|0|a whole number from 1 to 300000",
+        "METRICS_HTTP_THREADS|17|a whole number from 1 to 16",
+        "METRICS_HTTP_MAX_CONNECTIONS|0|a whole number from 1 to 16384",
+        "METRICS_HTTP_REQUEST_TIMEOUT_MS|5|a whole number from 10 to 300000",
+        "METRICS_HTTP_RESPONSE_TIMEOUT_MS|1h|a whole number from 10 to 300000",
         "METRICS_HISTOGRAM_BUCKETS|1;2|comma-separated list",
         "METRICS_HISTOGRAM_BUCKETS|2,1|strictly increasing",
         "METRICS_HISTOGRAM_SIGNIFICANT_DIGITS|9|a whole number from 1 to 5",

@@ -95,7 +95,8 @@ public final class DemoService
 
         System.out.println("ringmetrics demo: simulated transcription API, " + workers + " workers x " + rate +
             " requests/s");
-        System.out.println("ringmetrics demo: configuration: " + settings);
+        System.out.println("ringmetrics demo: configuration: " + (metrics.exporter() instanceof PrometheusExporter ?
+            settings.toString(((PrometheusExporter)metrics.exporter()).port()) : settings.toString()));
         if (metrics.exporter() instanceof PrometheusExporter)
         {
             final PrometheusExporter prometheus = (PrometheusExporter)metrics.exporter();

@@ -69,6 +69,9 @@ class DemoServiceTest
                 }
             }
             assertTrue(port > 0, "demo printed where it listens: " + Files.readString(log));
+            assertTrue(Files.readString(log).contains("configuration: exporter=prometheus, prometheus_namespace=(none), " +
+                "allow_removal=true, http=127.0.0.1:" + port + ' '), "the settings line shows the bound port, not 0: " +
+                Files.readString(log));
 
             final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             final URI metrics = URI.create("http://127.0.0.1:" + port + "/metrics");

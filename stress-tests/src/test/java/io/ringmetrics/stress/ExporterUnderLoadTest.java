@@ -179,6 +179,7 @@ class ExporterUnderLoadTest
         engine.flush();
         final String last = scraper.scrape();
         long total = 0;
+        long refusedGarbage = 0;
         for (final ExpositionCheck.Sample s : ExpositionCheck.parse(last))
         {
             if (s.name.equals("requests_total"))
@@ -187,10 +188,20 @@ class ExporterUnderLoadTest
             }
             if (s.name.equals("metrics_export_errors_total"))
             {
-                assertEquals(0.0, s.value, "no export error expected: " + s.key());
+                // the garbage thread's requests are refused and counted (bad_request, request_too_large), and the
+                // silent connections are cut after the request timeout in longer runs; nothing else may fail
+                if (s.key().contains("bad_request") || s.key().contains("request_too_large"))
+                {
+                    refusedGarbage += (long)s.value;
+                }
+                else if (!s.key().contains("request_timeout"))
+                {
+                    assertEquals(0.0, s.value, "no export error expected: " + s.key());
+                }
             }
         }
         assertEquals(requests.get(), total, "final scrape holds every increment");
+        assertTrue(refusedGarbage > 0, "malformed requests are counted by reason");
         assertTrue(last.contains("users_total{overflow=\"true\"}"), "max_label_combinations was reached");
         assertTrue(scraper.scrapes >= 5, "scrapes: " + scraper.scrapes); // CPU-bound box: all threads compete
         assertTrue(scraper.maxMillis < 5_000, "slowest scrape " + scraper.maxMillis + " ms");

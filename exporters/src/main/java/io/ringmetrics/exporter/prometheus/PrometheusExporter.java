@@ -1,7 +1,5 @@
 package io.ringmetrics.exporter.prometheus;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
@@ -20,22 +18,14 @@ import io.ringmetrics.snapshot.MetricsSnapshot;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The Prometheus exporter: an embedded HTTP server (the JDK's {@code com.sun.net.httpserver}) that serves the
- * engine's metrics for Prometheus to scrape.
+ * The Prometheus exporter: an embedded HTTP server ({@link ScrapeServer}, a small non-blocking HTTP/1.1 server of
+ * its own) that serves the engine's metrics for Prometheus to scrape.
  * <ul>
  *   <li>{@code GET /metrics} — one engine snapshot, in the format chosen from the {@code Accept} header by
  *       client_java's {@code ExpositionFormats.findWriter}: OpenMetrics 1.0 (what Prometheus asks for first) or the
@@ -62,16 +52,20 @@ import java.util.zip.GZIPOutputStream;
  * explicitly to be scraped from other hosts, e.g. in a container); port {@code METRICS_HTTP_PORT}, default 8081,
  * {@code 0} for an ephemeral port (see {@link #port()}).
  * <p>
- * <b>Threading and bounds.</b> Connections are served by a pool of daemon threads that grows from
- * {@link Builder#threads(int)} (default 2) to {@link #MAX_CONNECTION_THREADS}, because the JDK server reads request
- * headers on these threads: a client that connects and stalls must not hold the only ones. At most
- * {@code threads} scrapes render at once (the others wait up to the snapshot timeout, then get 503), so memory stays
- * bounded. When every thread is busy the server's dispatcher waits for one, and further connections wait in the
- * socket backlog. A request that is not fully received within 10 s, or a response not taken within 60 s, is cut
- * (the JDK's {@code sun.net.httpserver.maxReqTime} / {@code maxRspTime}, set here unless the application set them
- * before any JDK HTTP server was created). A scrape runs only on these threads, never on caller
- * threads or the engine's writer, and waits for a snapshot at most the engine's snapshot timeout. The response
- * buffer of the previous scrape is reused (one is retained, see {@link SinkPool}).
+ * <b>Threading and bounds</b> (see {@link ScrapeServer}). One selector thread accepts connections and reads request
+ * heads without blocking, so slow or stalled clients hold no thread: a head must be complete within
+ * {@link Builder#requestTimeout(Duration)} of the accept ({@code METRICS_HTTP_REQUEST_TIMEOUT_MS}) or the connection
+ * is cut; at most {@link Builder#maxConnections(int)} connections are open ({@code METRICS_HTTP_MAX_CONNECTIONS}; one
+ * more cuts the one that has waited longest for its head). Only complete {@code GET}/{@code HEAD /metrics} requests
+ * reach the {@link Builder#threads(int)} scrape workers ({@code METRICS_HTTP_THREADS}) through a queue of
+ * {@link ScrapeServer#MAX_QUEUED_SCRAPES}; a scrape finding it full, or queued longer than the snapshot timeout, gets
+ * {@code 503}. A worker has {@link Builder#responseTimeout(Duration)} ({@code METRICS_HTTP_RESPONSE_TIMEOUT_MS}) to
+ * hand the response to the client. Every refused or cut connection is counted in
+ * {@code metrics_export_errors_total{exporter="prometheus",error_type=...}} by reason ({@code too_many_scrapes},
+ * {@code too_many_connections}, {@code request_timeout}, {@code request_too_large}, {@code bad_request},
+ * {@code response_timeout}). Defaults are those of {@link MetricsSettings}. A scrape runs only on the workers, never
+ * on caller threads or the engine's writer, and waits for a snapshot at most the engine's snapshot timeout. The
+ * response buffer of the previous scrape is reused (one is retained, see {@link SinkPool}).
  */
 public final class PrometheusExporter implements MetricsExporter
 {
@@ -86,24 +80,6 @@ public final class PrometheusExporter implements MetricsExporter
     /** Path of the health check. */
     public static final String HEALTH_PATH = "/health";
 
-    /** Upper bound of the connection threads. */
-    public static final int MAX_CONNECTION_THREADS = 32;
-
-    static
-    {
-        // Read once by the JDK's HTTP server implementation when its first server is created.
-        if (System.getProperty("sun.net.httpserver.maxReqTime") == null)
-        {
-            System.setProperty("sun.net.httpserver.maxReqTime", "10");
-        }
-        if (System.getProperty("sun.net.httpserver.maxRspTime") == null)
-        {
-            System.setProperty("sun.net.httpserver.maxRspTime", "60");
-        }
-    }
-
-    private static final byte[] OK = "OK".getBytes(StandardCharsets.US_ASCII);
-    private static final String TEXT_PLAIN = "text/plain; charset=utf-8";
 
     private final String host;
     private final int requestedPort;
@@ -111,15 +87,16 @@ public final class PrometheusExporter implements MetricsExporter
     private final boolean percentiles;
     private final boolean fastPath;
     private final int threads;
-    private Semaphore renders;
-    private long snapshotTimeoutNanos;
+    private final int maxConnections;
+    private final Duration requestTimeout;
+    private final Duration responseTimeout;
     private final MetricsErrorConfig errors;
     private final Logger errorLogger;
     private final ExpositionFormats formats;
     private RingMetricsCollector collector;
     private volatile MetricsEngine engine;
-    private HttpServer server;
-    private ThreadPoolExecutor executor;
+    private final SinkPool gzipSinks = new SinkPool();
+    private ScrapeServer server;
     private volatile int boundPort = -1;
     private boolean started;
     private boolean closed;
@@ -132,6 +109,9 @@ public final class PrometheusExporter implements MetricsExporter
         this.percentiles = b.percentiles;
         this.fastPath = b.fastPath;
         this.threads = b.threads;
+        this.maxConnections = b.maxConnections;
+        this.requestTimeout = b.requestTimeout;
+        this.responseTimeout = b.responseTimeout;
         this.errors = b.errors;
         this.errorLogger = b.errorLogger;
         this.formats = ExpositionFormats.init();
@@ -171,49 +151,17 @@ public final class PrometheusExporter implements MetricsExporter
                 ErrorHandler.LOG_INTERVAL_NANOS);
         collector = RingMetricsCollector.builder(engine)
             .namespace(namespace).percentiles(percentiles).exporterName(NAME).errorHandler(errorHandler).build();
-        final AtomicInteger threadIndex = new AtomicInteger();
-        renders = new Semaphore(threads);
-        snapshotTimeoutNanos = engine.config().snapshotTimeout().toNanos();
-        executor = new ThreadPoolExecutor(threads, Math.max(threads, MAX_CONNECTION_THREADS), 60, TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
-            r ->
-            {
-                final Thread t = new Thread(r, "ringmetrics-prometheus-http-" + threadIndex.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            },
-            PrometheusExporter::waitForRoom);
         try
         {
-            server = HttpServer.create(new InetSocketAddress(host, requestedPort), 0);
+            server = new ScrapeServer(host, requestedPort, threads, maxConnections, requestTimeout.toNanos(),
+                responseTimeout.toNanos(), engine.config().snapshotTimeout().toNanos(), new Routes());
         }
         catch (final IOException | RuntimeException ex)
         {
-            executor.shutdownNow();
             throw new ConfigurationException(ErrorType.INVALID_CONFIG, "cannot listen on " + host + ':' +
                 requestedPort + " (METRICS_HTTP_HOST / METRICS_HTTP_PORT): " + ex);
         }
-        server.createContext("/", this::handle);
-        server.setExecutor(executor);
-        server.start();
-        boundPort = server.getAddress().getPort();
-    }
-
-    private static void waitForRoom(final Runnable task, final ThreadPoolExecutor pool)
-    {
-        if (pool.isShutdown())
-        {
-            throw new RejectedExecutionException("the Prometheus exporter is closed");
-        }
-        try
-        {
-            pool.getQueue().put(task);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new RejectedExecutionException("interrupted while waiting for a free HTTP thread", ex);
-        }
+        boundPort = server.port();
     }
 
     /** @return the bound port once started (useful with port 0), else the configured port. */
@@ -252,99 +200,69 @@ public final class PrometheusExporter implements MetricsExporter
         closed = true;
         if (server != null)
         {
-            server.stop(0);
-        }
-        if (executor != null)
-        {
-            executor.shutdownNow();
-            try
-            {
-                executor.awaitTermination(1, TimeUnit.SECONDS);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
+            server.close();
         }
     }
 
-    private void handle(final HttpExchange exchange)
+    /**
+     * @return connections the scrape endpoint holds open right now (reading a request, being served, or lingering
+     *         after an answer), at most {@code METRICS_HTTP_MAX_CONNECTIONS}; 0 before start and after close.
+     */
+    public synchronized int openConnections()
     {
-        try (exchange)
+        return server == null ? 0 : server.openConnections();
+    }
+
+    /** What the endpoint serves: routing on the selector thread, scrapes on the workers. */
+    private final class Routes implements ScrapeServer.Router
+    {
+        @Override
+        public byte[] route(final RequestHead head)
         {
-            final String path = exchange.getRequestURI().getPath();
-            final String method = exchange.getRequestMethod();
-            final boolean head = "HEAD".equals(method);
+            final String path = head.path();
+            final String method = head.method();
+            final boolean headOnly = "HEAD".equals(method);
             if (!METRICS_PATH.equals(path) && !HEALTH_PATH.equals(path))
             {
-                respond(exchange, 404, head, "Not Found: " + METRICS_PATH + " and " + HEALTH_PATH + " only\n");
+                return ScrapeServer.answer(404, "Not Found: " + METRICS_PATH + " and " + HEALTH_PATH + " only\n",
+                    headOnly, null);
             }
-            else if (!head && !"GET".equals(method))
+            if (!headOnly && !"GET".equals(method))
             {
-                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                respond(exchange, 405, false, "Method Not Allowed: GET or HEAD\n");
+                return ScrapeServer.answer(405, "Method Not Allowed: GET or HEAD\n", false, "Allow: GET, HEAD");
             }
-            else if (HEALTH_PATH.equals(path))
+            if (HEALTH_PATH.equals(path))
             {
-                health(exchange, head);
+                final EngineHealth health = engine.health();
+                return health.isHealthy() ? ScrapeServer.answer(200, "OK", headOnly, null) :
+                    ScrapeServer.answer(503, "Service Unavailable: " + health.reason() + "\n", headOnly, null);
             }
-            else
+            return null; // a scrape: to a worker
+        }
+
+        @Override
+        public void serve(final RequestHead head, final OutputStream out) throws IOException
+        {
+            try
             {
-                scrape(exchange, head);
+                scrape(head, "HEAD".equals(head.method()), out);
+            }
+            catch (final RuntimeException ex)
+            {
+                collector.failed(ErrorType.FORMAT_FAILED, "request failed: " + ex);
             }
         }
-        catch (final IOException ex)
+
+        @Override
+        public void count(final ErrorType reason, final String detail)
         {
-            // The client went away; nothing to answer.
-        }
-        catch (final RuntimeException ex)
-        {
-            collector.failed(ErrorType.FORMAT_FAILED, "request failed: " + ex);
+            collector.failed(reason, detail);
         }
     }
 
-    private void health(final HttpExchange exchange, final boolean head) throws IOException
+    private void scrape(final RequestHead request, final boolean head, final OutputStream out) throws IOException
     {
-        final EngineHealth health = engine.health();
-        if (health.isHealthy())
-        {
-            respond(exchange, 200, head, OK);
-        }
-        else
-        {
-            respond(exchange, 503, head, "Service Unavailable: " + health.reason() + "\n");
-        }
-    }
-
-    private void scrape(final HttpExchange exchange, final boolean head) throws IOException
-    {
-        boolean acquired = false;
-        try
-        {
-            acquired = renders.tryAcquire(snapshotTimeoutNanos, TimeUnit.NANOSECONDS);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-        if (!acquired)
-        {
-            respond(exchange, 503, head, "Service Unavailable: too many scrapes at once\n");
-            return;
-        }
-        try
-        {
-            renderAndSend(exchange, head);
-        }
-        finally
-        {
-            renders.release();
-        }
-    }
-
-    private void renderAndSend(final HttpExchange exchange, final boolean head) throws IOException
-    {
-        final String accept = joinedHeader(exchange, "Accept");
+        final String accept = request.header("accept");
         final EscapingScheme escaping = EscapingScheme.fromAcceptHeader(accept);
         ExpositionFormatWriter writer = formats.findWriter(accept);
         if (!writer.isAvailable()) // protobuf asked for, but its writer is not on the classpath
@@ -360,11 +278,12 @@ public final class PrometheusExporter implements MetricsExporter
         }
         catch (final ExportException | ResourceLimitException ex)
         {
-            respond(exchange, 503, head, "Service Unavailable: " + ex.getMessage() + '\n');
+            out.write(ScrapeServer.answer(503, "Service Unavailable: " + ex.getMessage() + '\n', head, null));
             return;
         }
 
         final ByteSink body = collector.sinks().acquire();
+        ByteSink gzipped = null;
         try
         {
             try
@@ -373,37 +292,33 @@ public final class PrometheusExporter implements MetricsExporter
             }
             catch (final ExportException ex)
             {
-                respond(exchange, 503, head, "Service Unavailable: " + ex.getMessage() + '\n');
+                out.write(ScrapeServer.answer(503, "Service Unavailable: " + ex.getMessage() + '\n', head, null));
                 return;
             }
-            exchange.getResponseHeaders().set("Content-Type", writer.getContentType());
-            if (acceptsGzip(exchange))
+            ByteSink sent = body;
+            if (acceptsGzip(request.header("accept-encoding")))
             {
-                exchange.getResponseHeaders().set("Content-Encoding", "gzip");
-                exchange.sendResponseHeaders(200, head ? -1 : 0);
-                if (!head)
+                gzipped = gzipSinks.acquire();
+                try (GZIPOutputStream gzip = new GZIPOutputStream(gzipped, 8192))
                 {
-                    try (GZIPOutputStream gzip = new GZIPOutputStream(exchange.getResponseBody(), 8192))
-                    {
-                        body.writeTo(gzip);
-                    }
+                    body.writeTo(gzip);
                 }
+                sent = gzipped;
             }
-            else
+            out.write(ScrapeServer.responseHead(200, writer.getContentType(), sent.size(),
+                sent == gzipped ? "Content-Encoding: gzip" : null));
+            if (!head)
             {
-                exchange.sendResponseHeaders(200, head ? -1 : body.size());
-                if (!head)
-                {
-                    try (OutputStream out = exchange.getResponseBody())
-                    {
-                        body.writeTo(out);
-                    }
-                }
+                sent.writeTo(out);
             }
         }
         finally
         {
             collector.sinks().release(body);
+            if (gzipped != null)
+            {
+                gzipSinks.release(gzipped);
+            }
         }
     }
 
@@ -436,19 +351,12 @@ public final class PrometheusExporter implements MetricsExporter
         }
     }
 
-    private static String joinedHeader(final HttpExchange exchange, final String name)
-    {
-        final List<String> values = exchange.getRequestHeaders().get(name);
-        return values == null || values.isEmpty() ? null : String.join(",", values);
-    }
-
     /**
-     * @param exchange a request.
-     * @return whether {@code Accept-Encoding} lists {@code gzip} (or {@code *}) without {@code q=0}.
+     * @param header the request's {@code Accept-Encoding}, or {@code null}.
+     * @return whether it lists {@code gzip} (or {@code *}) without {@code q=0}.
      */
-    static boolean acceptsGzip(final HttpExchange exchange)
+    static boolean acceptsGzip(final String header)
     {
-        final String header = joinedHeader(exchange, "Accept-Encoding");
         if (header == null)
         {
             return false;
@@ -474,26 +382,6 @@ public final class PrometheusExporter implements MetricsExporter
         return false;
     }
 
-    private static void respond(final HttpExchange exchange, final int status, final boolean head, final String text)
-        throws IOException
-    {
-        respond(exchange, status, head, text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void respond(final HttpExchange exchange, final int status, final boolean head, final byte[] body)
-        throws IOException
-    {
-        exchange.getResponseHeaders().set("Content-Type", TEXT_PLAIN);
-        exchange.sendResponseHeaders(status, head ? -1 : body.length);
-        if (!head)
-        {
-            try (OutputStream out = exchange.getResponseBody())
-            {
-                out.write(body);
-            }
-        }
-    }
-
     /** Builder of {@link PrometheusExporter}. */
     public static final class Builder
     {
@@ -502,7 +390,10 @@ public final class PrometheusExporter implements MetricsExporter
         private String namespace;
         private boolean percentiles = true;
         private boolean fastPath = true;
-        private int threads = 2;
+        private int threads = MetricsSettings.DEFAULT_HTTP_THREADS;
+        private int maxConnections = MetricsSettings.DEFAULT_HTTP_MAX_CONNECTIONS;
+        private Duration requestTimeout = MetricsSettings.DEFAULT_HTTP_REQUEST_TIMEOUT;
+        private Duration responseTimeout = MetricsSettings.DEFAULT_HTTP_RESPONSE_TIMEOUT;
         private MetricsErrorConfig errors = MetricsErrorConfig.DEFAULTS;
         private Logger errorLogger;
 
@@ -511,16 +402,20 @@ public final class PrometheusExporter implements MetricsExporter
         }
 
         /**
-         * Takes host, port, namespace and error settings from the environment-derived settings.
+         * Takes host, port, server bounds, namespace and error settings from the environment-derived settings.
          *
-         * @param settings {@code METRICS_HTTP_HOST}, {@code METRICS_HTTP_PORT}, {@code PROMETHEUS_NAMESPACE} and
+         * @param settings {@code METRICS_HTTP_HOST}, {@code METRICS_HTTP_PORT}, {@code METRICS_HTTP_THREADS},
+         *                 {@code METRICS_HTTP_MAX_CONNECTIONS}, {@code METRICS_HTTP_REQUEST_TIMEOUT_MS},
+         *                 {@code METRICS_HTTP_RESPONSE_TIMEOUT_MS}, {@code PROMETHEUS_NAMESPACE} and
          *                 {@link MetricsSettings#errors()} ({@code METRICS_LOG_EXPORT_ERRORS},
          *                 {@code METRICS_ERROR_LOG_LEVEL}).
          * @return this.
          */
         public Builder settings(final MetricsSettings settings)
         {
-            return host(settings.httpHost()).port(settings.httpPort()).namespace(settings.prometheusNamespace())
+            return host(settings.httpHost()).port(settings.httpPort()).threads(settings.httpThreads())
+                .maxConnections(settings.httpMaxConnections()).requestTimeout(settings.httpRequestTimeout())
+                .responseTimeout(settings.httpResponseTimeout()).namespace(settings.prometheusNamespace())
                 .errors(settings.errors());
         }
 
@@ -614,17 +509,70 @@ public final class PrometheusExporter implements MetricsExporter
         }
 
         /**
-         * @param count HTTP threads, 1..16 (default 2).
+         * @param count scrape workers ({@code METRICS_HTTP_THREADS}): 1..{@link MetricsSettings#MAX_HTTP_THREADS},
+         *              default {@link MetricsSettings#DEFAULT_HTTP_THREADS}. At most this many scrapes render at once.
          * @return this.
          */
         public Builder threads(final int count)
         {
-            if (count < 1 || count > 16)
+            if (count < 1 || count > MetricsSettings.MAX_HTTP_THREADS)
             {
-                throw new IllegalArgumentException("HTTP threads must be between 1 and 16, was " + count);
+                throw new IllegalArgumentException("METRICS_HTTP_THREADS must be between 1 and " +
+                    MetricsSettings.MAX_HTTP_THREADS + ", was " + count);
             }
             this.threads = count;
             return this;
+        }
+
+        /**
+         * @param count open connections kept ({@code METRICS_HTTP_MAX_CONNECTIONS}):
+         *              1..{@link MetricsSettings#MAX_HTTP_MAX_CONNECTIONS}, default
+         *              {@link MetricsSettings#DEFAULT_HTTP_MAX_CONNECTIONS}.
+         * @return this.
+         */
+        public Builder maxConnections(final int count)
+        {
+            if (count < 1 || count > MetricsSettings.MAX_HTTP_MAX_CONNECTIONS)
+            {
+                throw new IllegalArgumentException("METRICS_HTTP_MAX_CONNECTIONS must be between 1 and " +
+                    MetricsSettings.MAX_HTTP_MAX_CONNECTIONS + ", was " + count);
+            }
+            this.maxConnections = count;
+            return this;
+        }
+
+        /**
+         * @param timeout time from accept to a complete request head ({@code METRICS_HTTP_REQUEST_TIMEOUT_MS}), default
+         *                {@link MetricsSettings#DEFAULT_HTTP_REQUEST_TIMEOUT}.
+         * @return this.
+         */
+        public Builder requestTimeout(final Duration timeout)
+        {
+            this.requestTimeout = checkedTimeout("METRICS_HTTP_REQUEST_TIMEOUT_MS", timeout);
+            return this;
+        }
+
+        /**
+         * @param timeout time a client has to take a whole response ({@code METRICS_HTTP_RESPONSE_TIMEOUT_MS}),
+         *                default {@link MetricsSettings#DEFAULT_HTTP_RESPONSE_TIMEOUT}.
+         * @return this.
+         */
+        public Builder responseTimeout(final Duration timeout)
+        {
+            this.responseTimeout = checkedTimeout("METRICS_HTTP_RESPONSE_TIMEOUT_MS", timeout);
+            return this;
+        }
+
+        private static Duration checkedTimeout(final String name, final Duration timeout)
+        {
+            Objects.requireNonNull(timeout, name);
+            if (timeout.toMillis() < MetricsSettings.MIN_HTTP_TIMEOUT_MS ||
+                timeout.toMillis() > MetricsSettings.MAX_HTTP_TIMEOUT_MS)
+            {
+                throw new IllegalArgumentException(name + " must be between " + MetricsSettings.MIN_HTTP_TIMEOUT_MS +
+                    " and " + MetricsSettings.MAX_HTTP_TIMEOUT_MS + " ms, was " + timeout.toMillis());
+            }
+            return timeout;
         }
 
         /** @return the exporter, not yet started. */
