@@ -7,7 +7,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.channels.UnresolvedAddressException;
+import java.net.SocketTimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -32,18 +32,14 @@ import java.util.concurrent.locks.LockSupport;
  * <p>
  * <b>Threading.</b> Owned by the flush thread.
  */
-final class StatsdTcpTransport implements StatsdTransport
+final class StatsdTcpTransport extends StatsdChannelTransport<SocketChannel>
 {
     /** Longest wait for a TCP handshake: 1 s. */
     static final long CONNECT_TIMEOUT_NANOS = 1_000_000_000L;
 
-    private final String host;
-    private final int port;
     /** The packet being written plus its final newline; bytes between position and limit are held back. */
     private final ByteBuffer out;
     private final ByteBuffer probeBuffer = ByteBuffer.allocateDirect(512);
-    private SocketChannel channel;
-    private String lastError = "";
 
     /**
      * @param host     host name or IP literal.
@@ -52,42 +48,17 @@ final class StatsdTcpTransport implements StatsdTransport
      */
     StatsdTcpTransport(final String host, final int port, final int maxWrite)
     {
-        this.host = host;
-        this.port = port;
+        super(host, port);
         this.out = ByteBuffer.allocateDirect(maxWrite + 1);
         out.limit(0);
     }
 
     @Override
-    public boolean isConnected()
+    SocketChannel open(final InetSocketAddress address) throws IOException
     {
-        return channel != null;
-    }
-
-    @Override
-    public ErrorType connect()
-    {
-        if (channel != null)
-        {
-            return null;
-        }
-        final InetSocketAddress address;
+        final SocketChannel opened = SocketChannel.open();
         try
         {
-            address = new InetSocketAddress(host, port);
-        }
-        catch (final IllegalArgumentException | SecurityException ex)
-        {
-            return fail(ErrorType.UNRESOLVED_HOST, "cannot resolve " + host + ": " + ex.getMessage());
-        }
-        if (address.isUnresolved())
-        {
-            return fail(ErrorType.UNRESOLVED_HOST, "cannot resolve host '" + host + "'");
-        }
-        SocketChannel opened = null;
-        try
-        {
-            opened = SocketChannel.open();
             opened.configureBlocking(false);
             boolean connected = opened.connect(address);
             final long deadline = System.nanoTime() + CONNECT_TIMEOUT_NANOS;
@@ -95,33 +66,32 @@ final class StatsdTcpTransport implements StatsdTransport
             {
                 if (System.nanoTime() - deadline > 0)
                 {
-                    closeQuietly(opened);
-                    return fail(ErrorType.SEND_FAILED, "TCP connect to " + address + " timed out after " +
+                    throw new SocketTimeoutException("TCP connect to " + address + " timed out after " +
                         CONNECT_TIMEOUT_NANOS / 1_000_000 + " ms");
                 }
                 LockSupport.parkNanos(100_000L);
                 connected = opened.finishConnect();
             }
-            channel = opened;
             out.position(0).limit(0);
-            return null;
-        }
-        catch (final UnresolvedAddressException ex)
-        {
-            closeQuietly(opened);
-            return fail(ErrorType.UNRESOLVED_HOST, "cannot resolve host '" + host + "'");
-        }
-        catch (final ConnectException ex)
-        {
-            closeQuietly(opened);
-            return fail(ErrorType.CONNECTION_REFUSED, "TCP connection to " + address + " refused (no StatsD " +
-                "daemon listening on TCP there; is its servers/tcp server configured?)");
+            return opened;
         }
         catch (final IOException | RuntimeException ex)
         {
             closeQuietly(opened);
-            return fail(ErrorType.SEND_FAILED, "cannot connect over TCP to " + address + ": " + ex);
+            throw ex;
         }
+    }
+
+    @Override
+    ErrorType connectFailure(final InetSocketAddress address, final Exception failure)
+    {
+        if (failure instanceof ConnectException)
+        {
+            return fail(ErrorType.CONNECTION_REFUSED, "TCP connection to " + address + " refused (no StatsD " +
+                "daemon listening on TCP there; is its servers/tcp server configured?)");
+        }
+        return fail(ErrorType.SEND_FAILED, failure instanceof SocketTimeoutException ? failure.getMessage() :
+            "cannot connect over TCP to " + address + ": " + failure);
     }
 
     /**
@@ -184,9 +154,9 @@ final class StatsdTcpTransport implements StatsdTransport
 
     private ErrorType bufferFull(final int refused)
     {
-        lastError = "socket send buffer full: the daemon at " + host + ':' + port + " accepts no more data (stalled " +
+        describe("socket send buffer full: the daemon at " + host + ':' + port + " accepts no more data (stalled " +
             "or too slow); " + (refused > 0 ? "a packet of " + refused + " bytes was not sent, " : "") +
-            (out.hasRemaining() ? out.remaining() + " bytes of an earlier packet are held back" : "nothing is held back");
+            (out.hasRemaining() ? out.remaining() + " bytes of an earlier packet are held back" : "nothing is held back"));
         return ErrorType.SEND_BUFFER_FULL;
     }
 
@@ -235,38 +205,9 @@ final class StatsdTcpTransport implements StatsdTransport
     }
 
     @Override
-    public String lastError()
-    {
-        return lastError;
-    }
-
-    private ErrorType fail(final ErrorType type, final String detail)
-    {
-        lastError = detail;
-        close();
-        return type;
-    }
-
-    private static void closeQuietly(final SocketChannel c)
-    {
-        if (c != null)
-        {
-            try
-            {
-                c.close();
-            }
-            catch (final IOException ignored)
-            {
-                // nothing to do: the channel is discarded
-            }
-        }
-    }
-
-    @Override
     public void close()
     {
-        closeQuietly(channel);
-        channel = null;
+        super.close();
         out.position(0).limit(0);
     }
 }

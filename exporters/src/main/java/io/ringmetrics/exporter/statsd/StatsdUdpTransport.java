@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.UnresolvedAddressException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -30,73 +29,39 @@ import java.util.concurrent.locks.LockSupport;
  * the (loopback or network) path and the daemon's receive buffer drops what does not fit, without an error on this
  * side; see docs/statsd.md.
  */
-final class StatsdUdpTransport implements StatsdTransport
+final class StatsdUdpTransport extends StatsdChannelTransport<DatagramChannel>
 {
     /** Longest time a datagram is retried while the socket send buffer is full: 5 ms. */
     static final long SEND_RETRY_NANOS = 5_000_000L;
 
-    private final String host;
-    private final int port;
     private final ByteBuffer probeBuffer = ByteBuffer.allocateDirect(512);
-    private DatagramChannel channel;
-    private String lastError = "";
 
     StatsdUdpTransport(final String host, final int port)
     {
-        this.host = host;
-        this.port = port;
+        super(host, port);
     }
 
     @Override
-    public boolean isConnected()
+    DatagramChannel open(final InetSocketAddress address) throws IOException
     {
-        return channel != null;
-    }
-
-    /**
-     * Resolves the host and connects a new channel, unless already connected.
-     *
-     * @return {@code null}, {@link ErrorType#UNRESOLVED_HOST} or {@link ErrorType#SEND_FAILED}.
-     */
-    @Override
-    public ErrorType connect()
-    {
-        if (channel != null)
-        {
-            return null;
-        }
-        final InetSocketAddress address;
+        final DatagramChannel opened = DatagramChannel.open();
         try
         {
-            address = new InetSocketAddress(host, port);
-        }
-        catch (final IllegalArgumentException | SecurityException ex)
-        {
-            return fail(ErrorType.UNRESOLVED_HOST, "cannot resolve " + host + ": " + ex.getMessage());
-        }
-        if (address.isUnresolved())
-        {
-            return fail(ErrorType.UNRESOLVED_HOST, "cannot resolve host '" + host + "'");
-        }
-        DatagramChannel opened = null;
-        try
-        {
-            opened = DatagramChannel.open();
             opened.configureBlocking(false);
             opened.connect(address);
-            channel = opened;
-            return null;
-        }
-        catch (final UnresolvedAddressException ex)
-        {
-            closeQuietly(opened);
-            return fail(ErrorType.UNRESOLVED_HOST, "cannot resolve host '" + host + "'");
+            return opened;
         }
         catch (final IOException | RuntimeException ex)
         {
             closeQuietly(opened);
-            return fail(ErrorType.SEND_FAILED, "cannot connect a UDP channel to " + address + ": " + ex);
+            throw ex;
         }
+    }
+
+    @Override
+    ErrorType connectFailure(final InetSocketAddress address, final Exception failure)
+    {
+        return fail(ErrorType.SEND_FAILED, "cannot connect a UDP channel to " + address + ": " + failure);
     }
 
     /**
@@ -198,41 +163,5 @@ final class StatsdUdpTransport implements StatsdTransport
     public boolean probeErrorLosesUnconfirmed()
     {
         return true;
-    }
-
-    @Override
-    public String lastError()
-    {
-        return lastError;
-    }
-
-    private ErrorType fail(final ErrorType type, final String detail)
-    {
-        lastError = detail;
-        closeQuietly(channel);
-        channel = null;
-        return type;
-    }
-
-    private static void closeQuietly(final DatagramChannel c)
-    {
-        if (c != null)
-        {
-            try
-            {
-                c.close();
-            }
-            catch (final IOException ignored)
-            {
-                // nothing to do: the channel is discarded
-            }
-        }
-    }
-
-    @Override
-    public void close()
-    {
-        closeQuietly(channel);
-        channel = null;
     }
 }
