@@ -66,6 +66,7 @@ public final class DemoService
         }
         final Metrics metrics = started;
         preregisterJobHistograms(metrics);
+        MicrometerDemo.start(metrics); // Micrometer-instrumented endpoints and JVM metrics (issue 13)
         final List<TranscriptionWorkload> workloads = new ArrayList<>();
         final List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < workers; i++)
