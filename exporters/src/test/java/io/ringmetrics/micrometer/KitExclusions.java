@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Disables the compatibility-kit tests that check a Micrometer semantic the engine does not give, each with its
- * one-line reason (listed in docs/migration.md too; {@code MigrationDocTest} keeps the two in step). The kit's
+ * one-line reason (listed in docs/migration.md too; {@link KitExclusionsDocumentedTest} keeps the two in step). The kit's
  * tests live in Micrometer's jar, so they cannot carry {@code @Disabled} themselves.
  */
 final class KitExclusions implements ExecutionCondition
