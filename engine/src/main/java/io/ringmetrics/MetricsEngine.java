@@ -14,6 +14,7 @@ import io.ringmetrics.ring.BackpressurePolicy;
 import io.ringmetrics.snapshot.EngineStats;
 import io.ringmetrics.snapshot.MetaMetrics;
 import io.ringmetrics.snapshot.MetricsSnapshot;
+import io.ringmetrics.snapshot.SnapshotSampler;
 import io.ringmetrics.store.HistogramSpec;
 import io.ringmetrics.store.SlotAllocator;
 import io.ringmetrics.store.ValueStore;
@@ -21,6 +22,7 @@ import io.ringmetrics.writer.MetricsWriter;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -65,6 +67,7 @@ public final class MetricsEngine implements AutoCloseable
     private final MetricsWriter writer;
     private final Thread writerThread;
     private final ErrorCounters errors = new ErrorCounters();
+    private final List<SnapshotSampler> samplers = new CopyOnWriteArrayList<>();
     private volatile boolean allowRemoval = true;
     private volatile boolean closed;
     private volatile Throwable writerFailure;
@@ -414,7 +417,38 @@ public final class MetricsEngine implements AutoCloseable
      */
     public MetricsSnapshot snapshot(final Duration timeout)
     {
+        ensureOpen();
+        for (final SnapshotSampler sampler : samplers)
+        {
+            try
+            {
+                sampler.sample();
+            }
+            catch (final RuntimeException ex)
+            {
+                errors.record(ErrorType.INVALID_VALUE, "sample", null);
+            }
+        }
         return await(false, timeout);
+    }
+
+    /**
+     * Adds a source whose values are published just before every snapshot, on the snapshotting thread (see
+     * {@link SnapshotSampler}).
+     *
+     * @param sampler the source.
+     */
+    public void addSampler(final SnapshotSampler sampler)
+    {
+        samplers.add(java.util.Objects.requireNonNull(sampler, "sampler"));
+    }
+
+    /**
+     * @param sampler a source added with {@link #addSampler(SnapshotSampler)}; no effect if absent.
+     */
+    public void removeSampler(final SnapshotSampler sampler)
+    {
+        samplers.remove(sampler);
     }
 
     /**

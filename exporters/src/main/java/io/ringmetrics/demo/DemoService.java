@@ -75,6 +75,7 @@ public final class DemoService
         try
         {
             preregisterJobHistograms(metrics);
+            MicrometerDemo.start(metrics); // Micrometer-instrumented endpoints and JVM metrics (issue 13)
             for (int i = 0; i < workers; i++)
             {
                 final TranscriptionWorkload workload = new TranscriptionWorkload(metrics, rate, 42 + i);

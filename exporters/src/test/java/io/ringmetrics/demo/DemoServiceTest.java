@@ -30,7 +30,7 @@ class DemoServiceTest
 {
     private static final Pattern SERVING = Pattern.compile("serving http://([^:]+):(\\d+)/metrics");
 
-    private static ProcessBuilder demo()
+    static ProcessBuilder demo()
     {
         final ProcessBuilder builder = new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -72,6 +72,15 @@ class DocSnippetsRunTest
         assertEquals(1.0, samples.get("audio_length_seconds_count{model=\"whisper-large\"}"), samples.toString());
         assertEquals(5, assertStatedLabelSets(DocSnippets.regions().get("migration-convenience"), scrape) / 2,
             "the convenience block states five series; each is checked");
+        assertEquals(1.0, samples.get(
+            "http_server_requests_seconds_count{method=\"POST\",uri=\"/api/v1/transcribe\"}"), samples.toString());
+        assertEquals(1.0, samples.get("cache_misses_total{cache=\"models\"}"), samples.toString());
+        for (final String series : new String[] {
+            "\nhttp_server_requests_seconds_bucket{method=\"POST\",uri=\"/api/v1/transcribe\",le=\"0.5\"} 1\n",
+            "\nqueue_depth 2.0\n", "\njvm_memory_used_bytes{" })
+        {
+            assertTrue(scrape.contains(series), "the Micrometer block serves " + series.trim() + ": " + scrape);
+        }
     }
 
     @Test

@@ -1,13 +1,23 @@
 package io.ringmetrics.docs;
 
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.ringmetrics.Metrics;
 import io.ringmetrics.MetricsEngine;
 import io.ringmetrics.exporter.MetricsFactory;
 import io.ringmetrics.exporter.it.FreePorts;
 import io.ringmetrics.exporter.prometheus.RingMetricsCollector;
+import io.ringmetrics.micrometer.JvmMetrics;
+import io.ringmetrics.micrometer.RingMetricsMeterRegistry;
 import io.ringmetrics.store.HistogramSpec;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The ringmetrics blocks of docs/migration.md, verbatim between the {@code doc:} markers, run in this order on one
@@ -15,6 +25,9 @@ import io.ringmetrics.store.HistogramSpec;
  */
 public final class MigrationSnippets
 {
+    /** The Micrometer block's gauge object: held by the application, as Micrometer's gauges require. */
+    static final Collection<String> JOB_QUEUE = new ConcurrentLinkedQueue<>(java.util.List.of("job-1", "job-2"));
+
     private MigrationSnippets()
     {
     }
@@ -35,6 +48,7 @@ public final class MigrationSnippets
         gauge(metrics, engine);
         histogram(metrics, engine);
         convenience(metrics);
+        micrometer(metrics);
         final HTTPServer server = registry(engine, FreePorts.tcp());
         try
         {
@@ -45,6 +59,23 @@ public final class MigrationSnippets
             server.close();
             metrics.close();
         }
+    }
+
+    static void micrometer(final Metrics metrics)
+    {
+        final Collection<String> queue = JOB_QUEUE;
+        // doc:begin migration-micrometer
+        // Micrometer: keep the code, swap the registry (add io.micrometer:micrometer-core yourself: ringmetrics has it optional)
+        MeterRegistry registry = new RingMetricsMeterRegistry(metrics);   // publishes into metrics.engine()
+        JvmMetrics.bindTo(registry);                                       // JVM and process metrics: off unless bound
+
+        Timer timer = Timer.builder("http.server.requests").tags("method", "POST", "uri", "/api/v1/transcribe")
+            .serviceLevelObjectives(Duration.ofMillis(100), Duration.ofMillis(500))   // become the buckets
+            .register(registry);                                 // keep it: registry lookups cost a map probe
+        timer.record(145, TimeUnit.MILLISECONDS);                // http_server_requests_seconds: one ring publish
+        Counter.builder("cache.misses").tag("cache", "models").register(registry).increment();   // cache_misses_total
+        registry.gauge("queue.depth", queue, Collection::size);  // queue_depth: read at scrape time; keep `queue` referenced
+        // doc:end
     }
 
     static void counter(final Metrics metrics, final MetricsEngine engine)
