@@ -62,7 +62,7 @@ public final class EngineStats
      * @param metricCount        registered metrics.
      * @param offHeapBytes       off-heap bytes held by the value store.
      * @param histogramHeapBytes estimated heap bytes of histogram series.
-     * @param ringBytes          heap bytes of the caller rings' slots (active, being replaced and pooled).
+     * @param ringBytes          off-heap bytes of the caller rings' slots (active, being replaced and pooled).
      * @param histogramClamped   observations clamped into the percentile range.
      */
     public EngineStats(
@@ -174,7 +174,7 @@ public final class EngineStats
         return histogramHeapBytes;
     }
 
-    /** @return heap bytes of the caller rings' slots: active rings, rings being replaced, pooled rings. */
+    /** @return off-heap bytes of the caller rings' slots: active rings, rings being replaced, pooled rings. */
     public long ringBytes()
     {
         return ringBytes;
