@@ -149,7 +149,7 @@ public final class ThreadRing extends ThreadRingRhsPad
         final long sequence = nextSequence;
         if (sequence > freeUpTo) // the wrap check, made again only when the slots known free are used up
         {
-            if (sequence > 0)
+            if (sequencer.getCursor() < sequence - 1) // once: a full ring's refused updates store nothing shared
             {
                 sequencer.publish(sequence - 1); // release: all written so far, for a writer about to free slots
             }
