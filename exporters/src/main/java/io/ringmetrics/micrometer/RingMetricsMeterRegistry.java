@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.core.instrument.distribution.pause.NoPauseDetector;
 import io.micrometer.core.instrument.distribution.pause.PauseDetector;
 import io.micrometer.core.instrument.noop.NoopCounter;
 import io.micrometer.core.instrument.noop.NoopDistributionSummary;
@@ -123,6 +124,10 @@ public final class RingMetricsMeterRegistry extends MeterRegistry
         this.errors = errors != null ? errors :
             new ErrorHandler(MetricsErrorConfig.DEFAULTS, engine.config().limits(), engine.errors());
         config().namingConvention(PrometheusStyleNaming.INSTANCE);
+        // Micrometer's default pause detector makes every Timer.record read the clock and CAS a shared interval
+        // estimator: a contended line per record, which the ring exists to avoid. Off by default here; a service
+        // that wants pause compensation sets one with config().pauseDetector(...) and pays for it.
+        config().pauseDetector(new NoPauseDetector());
         config().onMeterRemoved(this::removed);
         engine.addSampler(sampler);
     }
