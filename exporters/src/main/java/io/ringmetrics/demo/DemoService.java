@@ -75,7 +75,6 @@ public final class DemoService
         try
         {
             preregisterJobHistograms(metrics);
-            MicrometerDemo.start(metrics); // Micrometer-instrumented endpoints and JVM metrics (issue 13)
             for (int i = 0; i < workers; i++)
             {
                 final TranscriptionWorkload workload = new TranscriptionWorkload(metrics, rate, 42 + i);
@@ -83,6 +82,9 @@ public final class DemoService
                 workloads.add(workload);
                 threads.add(thread);
             }
+            // After the demo's own metrics: limits too small for those stop the demo with one line, not a warning
+            // per JVM meter first.
+            MicrometerDemo.start(metrics); // Micrometer-instrumented endpoints and JVM metrics (issue 13)
         }
         catch (final RuntimeException ex) // the limits leave no room for the demo's own metrics: stop serving
         {
