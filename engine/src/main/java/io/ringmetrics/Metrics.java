@@ -6,7 +6,6 @@ import io.ringmetrics.error.ErrorType;
 import io.ringmetrics.error.MetricsException;
 import io.ringmetrics.error.ResourceLimitException;
 import io.ringmetrics.error.ValidationException;
-import io.ringmetrics.exporter.MetricsExporter;
 import io.ringmetrics.registry.MetricType;
 import io.ringmetrics.registry.SeriesDescriptor;
 import io.ringmetrics.registry.SeriesRegistry;
