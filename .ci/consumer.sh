@@ -68,7 +68,8 @@ serve() {
     grep -qxF "$series" <<< "$scrape" || { printf '%s\n' "$scrape" >&2; fail "$name: /metrics lacks: $series"; }
   done <<< "$EXPECTED"
   # (here-strings, not pipes: grep -q stops reading early, and under pipefail the writer's SIGPIPE would fail)
-  grep -q '^# HELP http_requests_total ' <<< "$scrape" || fail "$name: no HELP line for http_requests_total"
+  grep -qx '# HELP http_requests_total HTTP requests handled, .*' <<< "$scrape" ||
+    fail "$name: http_requests_total lacks its library HELP text: $(grep '^# HELP http_requests_total' <<< "$scrape")"
   exec 3>&-
   local status=0
   wait "$APP_PID" || status=$?

@@ -328,7 +328,8 @@ public final class MetricsEngine implements AutoCloseable
         final String[] labelPairs)
     {
         ensureOpen();
-        return registry.register(type, name, help, spec, labelPairs);
+        final String ownHelp = help == null || help.isEmpty() ? ConvenienceMetric.helpFor(type, name) : help;
+        return registry.register(type, name, ownHelp, spec, labelPairs);
     }
 
     private static boolean isOverflowRequest(final String[] labelPairs)
