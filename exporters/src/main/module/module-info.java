@@ -5,7 +5,8 @@
  * <p>
  * Exports the three exporter packages only; {@code io.ringmetrics.demo} (the demo service of the runnable jar) stays
  * inside. {@code io.ringmetrics.engine} is an automatic module (see docs/packaging.md: HdrHistogram 2.2.2 has no
- * stable module name), read transitively because every exporter's API takes a {@code MetricsEngine}.
+ * stable module name), read transitively because every exporter's API takes a {@code MetricsEngine}. This file is
+ * compiled into the jar only (exporters/pom.xml: module-descriptor), not into target/classes.
  * <p>
  * Every module it requires is automatic, each with a stable name from its manifest ({@code Automatic-Module-Name}),
  * not one derived from a file name; hence the suppressed warnings.
