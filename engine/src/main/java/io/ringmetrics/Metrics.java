@@ -6,7 +6,6 @@ import io.ringmetrics.error.ErrorType;
 import io.ringmetrics.error.MetricsException;
 import io.ringmetrics.error.ResourceLimitException;
 import io.ringmetrics.error.ValidationException;
-import io.ringmetrics.exporter.MetricsExporter;
 import io.ringmetrics.registry.MetricType;
 import io.ringmetrics.registry.SeriesDescriptor;
 import io.ringmetrics.registry.SeriesRegistry;
@@ -349,11 +348,11 @@ public final class Metrics implements AutoCloseable
      */
     public void recordHttpRequest(final String endpoint, final String method, final String status, final double seconds)
     {
-        update(MetricType.COUNTER, "record_http_request", "http_requests_total",
+        update(MetricType.COUNTER, "record_http_request", ConvenienceMetric.HTTP_REQUESTS.metricName(),
             "method", method, "endpoint", endpoint, "status", status, UpdateOp.COUNTER_ADD, 1L);
-        if (checkObservation("record_http_request", "http_request_duration_seconds", seconds))
+        if (checkObservation("record_http_request", ConvenienceMetric.HTTP_REQUEST_DURATION.metricName(), seconds))
         {
-            update(MetricType.HISTOGRAM, "record_http_request", "http_request_duration_seconds",
+            update(MetricType.HISTOGRAM, "record_http_request", ConvenienceMetric.HTTP_REQUEST_DURATION.metricName(),
                 "method", method, "endpoint", endpoint, UpdateOp.HISTOGRAM_OBSERVE,
                 Double.doubleToRawLongBits(seconds));
         }
@@ -370,11 +369,11 @@ public final class Metrics implements AutoCloseable
      */
     public void recordJobCompleted(final String model, final String language, final double seconds, final String status)
     {
-        update(MetricType.COUNTER, "record_job_completed", "jobs_completed_total",
+        update(MetricType.COUNTER, "record_job_completed", ConvenienceMetric.JOBS_COMPLETED.metricName(),
             "model", model, "language", language, "status", status, UpdateOp.COUNTER_ADD, 1L);
-        if (checkObservation("record_job_completed", "job_duration_seconds", seconds))
+        if (checkObservation("record_job_completed", ConvenienceMetric.JOB_DURATION.metricName(), seconds))
         {
-            update(MetricType.HISTOGRAM, "record_job_completed", "job_duration_seconds",
+            update(MetricType.HISTOGRAM, "record_job_completed", ConvenienceMetric.JOB_DURATION.metricName(),
                 "model", model, "language", language, UpdateOp.HISTOGRAM_OBSERVE,
                 Double.doubleToRawLongBits(seconds));
         }
@@ -388,7 +387,7 @@ public final class Metrics implements AutoCloseable
      */
     public void recordError(final String category, final String errorType)
     {
-        update(MetricType.COUNTER, "record_error", "errors_total",
+        update(MetricType.COUNTER, "record_error", ConvenienceMetric.ERRORS.metricName(),
             "category", category, "error_type", errorType, UpdateOp.COUNTER_ADD, 1L);
     }
 

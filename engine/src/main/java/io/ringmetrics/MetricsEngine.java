@@ -34,7 +34,7 @@ import java.util.concurrent.TimeoutException;
  *   caller threads               writer thread                       exporter threads
  *   handle.increment()  --->  ThreadRing (one per thread)
  *                             ... drained by MetricsWriter ---> ValueStore (off-heap) + HistogramSeries
- *                                                          <--- snapshot request / MetricsSnapshot ---> exporter
+ *                                                          &lt;--- snapshot request / MetricsSnapshot ---> exporter
  * </pre>
  * <b>Threading.</b> Every method is thread-safe. Handle updates never lock, allocate or block (policy DROP);
  * registration takes a per-metric lock and may allocate; {@link #snapshot()} waits for the writer at most
@@ -331,7 +331,8 @@ public final class MetricsEngine implements AutoCloseable
         final String[] labelPairs)
     {
         ensureOpen();
-        return registry.register(type, name, help, spec, labelPairs);
+        final String ownHelp = help == null || help.isEmpty() ? ConvenienceMetric.helpFor(type, name) : help;
+        return registry.register(type, name, ownHelp, spec, labelPairs);
     }
 
     private static boolean isOverflowRequest(final String[] labelPairs)

@@ -5,7 +5,6 @@ import io.ringmetrics.error.ErrorType;
 import io.ringmetrics.error.MetricsException;
 import io.ringmetrics.error.ResourceLimitException;
 import io.ringmetrics.error.ValidationException;
-import io.ringmetrics.exporter.MetricsExporter;
 import io.ringmetrics.limits.MetricsResourceConfig;
 import io.ringmetrics.ring.BackpressurePolicy;
 import io.ringmetrics.ring.UpdateOp;

@@ -229,10 +229,13 @@ public final class MetaMetrics
         families.add(applied);
         families.add(dropped);
 
-        families.add(new Family(SERIES, Kind.GAUGE, "Registered series.").add(stats.seriesCount()));
-        families.add(new Family(SERIES_LIMIT, Kind.GAUGE, "max_label_combinations in force.").add(seriesLimit));
-        families.add(new Family(METRICS, Kind.GAUGE, "Registered metric names.").add(stats.metricCount()));
-        families.add(new Family(METRICS_LIMIT, Kind.GAUGE, "max_metrics in force.").add(metricLimit));
+        families.add(new Family(SERIES, Kind.GAUGE,
+            "Series (label combinations) registered now, over all metrics.").add(stats.seriesCount()));
+        families.add(new Family(SERIES_LIMIT, Kind.GAUGE,
+            "The max_label_combinations limit in force: the most series the engine registers.").add(seriesLimit));
+        families.add(new Family(METRICS, Kind.GAUGE, "Metric names registered now.").add(stats.metricCount()));
+        families.add(new Family(METRICS_LIMIT, Kind.GAUGE,
+            "The max_metrics limit in force: the most metric names the engine registers.").add(metricLimit));
         families.add(new Family(MEMORY_BYTES, Kind.GAUGE,
             "Memory held by the engine's store and rings, by area.", "area")
             .add(stats.offHeapBytes(), "offheap_store")

@@ -2,6 +2,7 @@ package io.ringmetrics.exporter;
 
 import io.ringmetrics.EngineConfig;
 import io.ringmetrics.Metrics;
+import io.ringmetrics.MetricsExporter;
 import io.ringmetrics.MetricsEngine;
 import io.ringmetrics.config.EnvironmentConfig;
 import io.ringmetrics.config.MetricsErrorConfig;

@@ -1,6 +1,7 @@
 package io.ringmetrics.exporter;
 
 import io.ringmetrics.MetricsEngine;
+import io.ringmetrics.MetricsExporter;
 
 import java.util.Objects;
 
@@ -19,6 +20,11 @@ public final class NullExporter implements MetricsExporter
 
     private volatile MetricsEngine engine;
     private volatile boolean closed;
+
+    /** An exporter not yet started. */
+    public NullExporter()
+    {
+    }
 
     @Override
     public String name()

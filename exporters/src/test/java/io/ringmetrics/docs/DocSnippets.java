@@ -131,6 +131,17 @@ final class DocSnippets
         return regions;
     }
 
+    /**
+     * @param source a Java source outside this package (the consumer example).
+     * @return its regions, by name.
+     */
+    static Map<String, String> regionsIn(final Path source)
+    {
+        final Map<String, String> regions = new LinkedHashMap<>();
+        regionsOf(source, regions);
+        return regions;
+    }
+
     private static void regionsOf(final Path source, final Map<String, String> regions)
     {
         final List<String> lines = read(source);

@@ -8,7 +8,7 @@ import io.ringmetrics.Metrics;
 import io.ringmetrics.MetricsEngine;
 import io.ringmetrics.config.MetricsErrorConfig;
 import io.ringmetrics.error.MetricsException;
-import io.ringmetrics.exporter.MetricsExporter;
+import io.ringmetrics.MetricsExporter;
 import io.ringmetrics.limits.MetricsResourceConfig;
 import io.ringmetrics.registry.MetricType;
 import io.ringmetrics.registry.SeriesDescriptor;

@@ -12,7 +12,7 @@ import io.ringmetrics.error.ErrorHandler;
 import io.ringmetrics.error.ErrorType;
 import io.ringmetrics.error.ExportException;
 import io.ringmetrics.error.ResourceLimitException;
-import io.ringmetrics.exporter.MetricsExporter;
+import io.ringmetrics.MetricsExporter;
 import io.ringmetrics.snapshot.MetricsSnapshot;
 
 import java.io.IOException;

@@ -4,7 +4,7 @@ import io.ringmetrics.MetricsEngine;
 import io.ringmetrics.error.ErrorHandler;
 import io.ringmetrics.error.ErrorType;
 import io.ringmetrics.error.MetricsException;
-import io.ringmetrics.exporter.MetricsExporter;
+import io.ringmetrics.MetricsExporter;
 import io.ringmetrics.snapshot.MetricsSnapshot;
 
 import java.lang.System.Logger;

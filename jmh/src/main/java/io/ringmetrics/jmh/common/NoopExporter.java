@@ -1,7 +1,7 @@
 package io.ringmetrics.jmh.common;
 
 import io.ringmetrics.MetricsEngine;
-import io.ringmetrics.exporter.MetricsExporter;
+import io.ringmetrics.MetricsExporter;
 
 /**
  * An exporter that starts no thread and exports nothing, so that a benchmark measures the caller path and the

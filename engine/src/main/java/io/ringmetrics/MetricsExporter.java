@@ -1,6 +1,4 @@
-package io.ringmetrics.exporter;
-
-import io.ringmetrics.MetricsEngine;
+package io.ringmetrics;
 
 /**
  * Takes snapshots of an engine and makes them available outside the process (Prometheus scrape, StatsD push) or
