@@ -3,7 +3,8 @@
  * {@link io.ringmetrics.exporter.MetricsFactory}, which builds a running {@link io.ringmetrics.Metrics} from the
  * environment.
  * <p>
- * Exports the three exporter packages only; {@code io.ringmetrics.demo} (the demo service of the runnable jar) stays
+ * Exports the three exporter packages and the Micrometer bridge ({@code io.ringmetrics.micrometer}, which needs
+ * micrometer-core on the module path); {@code io.ringmetrics.demo} (the demo service of the runnable jar) stays
  * inside. {@code io.ringmetrics.engine} is an automatic module (see docs/packaging.md: HdrHistogram 2.2.2 has no
  * stable module name), read transitively because every exporter's API takes a {@code MetricsEngine}. This file is
  * compiled into the jar only (exporters/pom.xml: module-descriptor), not into target/classes.
@@ -21,8 +22,11 @@ module io.ringmetrics.exporters
     requires io.prometheus.writer.text;
     // The engine (an automatic module) needs Disruptor, a named module that nothing else would resolve.
     requires com.lmax.disruptor;
+    // The Micrometer bridge: micrometer-core is an optional dependency, present only for users of the bridge.
+    requires static micrometer.core;
 
     exports io.ringmetrics.exporter;
     exports io.ringmetrics.exporter.prometheus;
     exports io.ringmetrics.exporter.statsd;
+    exports io.ringmetrics.micrometer;
 }
