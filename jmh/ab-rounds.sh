@@ -18,7 +18,7 @@ java=${JAVA:-java}
 opts=(--add-exports java.base/jdk.internal.misc=ALL-UNNAMED)
 jmh=(-f 1 -wi 3 -w 500ms -i 4 -r 500ms -t 1 -prof gc)
 {
-  echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | sed -n 1p) ($(lscpu | sed -n 's/^Vendor ID: *//p' | sed -n 1p))"
+  echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | sed -n 1p) ($(lscpu | sed -n 's/^Vendor ID: *//p' | sed -n 1p), family $(lscpu | sed -n 's/^CPU family: *//p' | sed -n 1p) model $(lscpu | sed -n 's/^Model: *//p' | sed -n 1p))"
   echo "before: $before"; echo "after: $after"; echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 } | tee "$out/machine.txt"
 run() { # jar label round

@@ -45,7 +45,7 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
   echo "mode: $mode (${jmh_opts[*]} $*)"
   echo "git: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$root" diff --quiet 2>/dev/null || echo ' (dirty tree)')"
   echo "nproc: $(nproc)"
-  echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | sed -n 1p) ($(lscpu | sed -n 's/^Vendor ID: *//p' | sed -n 1p))"
+  echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | sed -n 1p) ($(lscpu | sed -n 's/^Vendor ID: *//p' | sed -n 1p), family $(lscpu | sed -n 's/^CPU family: *//p' | sed -n 1p) model $(lscpu | sed -n 's/^Model: *//p' | sed -n 1p))"
   echo "caches: $(lscpu | sed -n 's/^L[23] cache: *//p' | tr '\n' ' ')"
   echo "memory: $(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
   echo "os: $(uname -sr)"

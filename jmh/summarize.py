@@ -147,7 +147,7 @@ def idle_table(results, cpu):
     base = score(adder)[0] if adder else None
     out = ["CPU: %s\n" % cpu,
            "| benchmark | idle | ns/op | ± | B/op | / LongAdder.increment | other cores |", "|---|---|---:|---:|---:|---:|---:|"]
-    rows = [r for r in results if key(r)[0] == "RingMetricsBenchmark"]
+    rows = [r for r in results if key(r)[0] in ("RingMetricsBenchmark", "RingPublishFloorBenchmark")]
     for r in sorted(rows, key=lambda r: (key(r)[1], params(r))):
         s_, e_, _ = score(r)
         out.append("| %s | %s | %s | %s | %s | %s | %s |" % (
