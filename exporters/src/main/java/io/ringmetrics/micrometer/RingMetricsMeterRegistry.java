@@ -40,6 +40,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
@@ -153,105 +155,67 @@ public final class RingMetricsMeterRegistry extends MeterRegistry
     @Override
     protected Counter newCounter(final Meter.Id id)
     {
-        try
-        {
-            return new RingCounter(id, engine.counter(name(id), help(id), labels(id)), this);
-        }
-        catch (final MetricsException ex)
-        {
-            rejected(id, ex);
-            return new NoopCounter(id);
-        }
+        return createOrNoop(id, () -> new RingCounter(id, engine.counter(name(id), help(id), labels(id)), this),
+            NoopCounter::new);
     }
 
     @Override
     protected Timer newTimer(final Meter.Id id, final DistributionStatisticConfig config,
         final PauseDetector pauseDetector)
     {
-        try
+        return createOrNoop(id, () ->
         {
             final DistributionShape shape = DistributionShape.timer(config);
             return new RingTimer(id, clock, pauseDetector,
                 engine.histogram(name(id), help(id), shape.spec(), labels(id)), shape, this);
-        }
-        catch (final MetricsException ex)
-        {
-            rejected(id, ex);
-            return new NoopTimer(id);
-        }
+        }, NoopTimer::new);
     }
 
     @Override
     protected DistributionSummary newDistributionSummary(final Meter.Id id, final DistributionStatisticConfig config,
         final double scale)
     {
-        try
+        return createOrNoop(id, () ->
         {
             final DistributionShape shape = DistributionShape.summary(config);
             return new RingDistributionSummary(id, scale,
                 engine.histogram(name(id), help(id), shape.spec(), labels(id)), shape, this);
-        }
-        catch (final MetricsException ex)
-        {
-            rejected(id, ex);
-            return new NoopDistributionSummary(id);
-        }
+        }, NoopDistributionSummary::new);
     }
 
     @Override
     protected <T> Gauge newGauge(final Meter.Id id, final T obj, final ToDoubleFunction<T> valueFunction)
     {
-        try
-        {
-            return track(new SampledGauge<>(id, obj, valueFunction,
-                engine.gauge(name(id), help(id), labels(id))));
-        }
-        catch (final MetricsException ex)
-        {
-            rejected(id, ex);
-            return new NoopGauge(id);
-        }
+        return createOrNoop(id, () -> track(new SampledGauge<>(id, obj, valueFunction,
+            engine.gauge(name(id), help(id), labels(id)))), NoopGauge::new);
     }
 
     @Override
     protected <T> FunctionCounter newFunctionCounter(final Meter.Id id, final T obj,
         final ToDoubleFunction<T> countFunction)
     {
-        try
-        {
-            return track(new SampledFunctionCounter<>(id, obj, countFunction,
-                engine.counter(name(id), help(id), labels(id))));
-        }
-        catch (final MetricsException ex)
-        {
-            rejected(id, ex);
-            return new NoopFunctionCounter(id);
-        }
+        return createOrNoop(id, () -> track(new SampledFunctionCounter<>(id, obj, countFunction,
+            engine.counter(name(id), help(id), labels(id)))), NoopFunctionCounter::new);
     }
 
     @Override
     protected <T> FunctionTimer newFunctionTimer(final Meter.Id id, final T obj, final ToLongFunction<T> countFunction,
         final ToDoubleFunction<T> totalTimeFunction, final TimeUnit totalTimeFunctionUnit)
     {
-        try
+        return createOrNoop(id, () ->
         {
             final String base = baseName(id);
             final String[] labels = labels(id);
             return track(new SampledFunctionTimer<>(id, obj, countFunction, totalTimeFunction, totalTimeFunctionUnit,
                 engine.counter(base + "_count_total", help(id), labels),
                 engine.gauge(base + "_time_seconds", help(id), labels)));
-        }
-        catch (final MetricsException ex)
-        {
-            rejected(id, ex);
-            return new NoopFunctionTimer(id);
-        }
+        }, NoopFunctionTimer::new);
     }
 
     @Override
     protected LongTaskTimer newLongTaskTimer(final Meter.Id id, final DistributionStatisticConfig config)
     {
-        try
+        return createOrNoop(id, () ->
         {
             final String base = baseName(id);
             final String[] labels = labels(id);
@@ -259,18 +223,13 @@ public final class RingMetricsMeterRegistry extends MeterRegistry
                 engine.gauge(base + "_active_tasks", help(id), labels),
                 engine.gauge(base + "_duration_seconds", help(id), labels),
                 engine.gauge(base + "_max_seconds", help(id), labels)));
-        }
-        catch (final MetricsException ex)
-        {
-            rejected(id, ex);
-            return new NoopLongTaskTimer(id);
-        }
+        }, NoopLongTaskTimer::new);
     }
 
     @Override
     protected Meter newMeter(final Meter.Id id, final Meter.Type type, final Iterable<Measurement> measurements)
     {
-        try
+        return createOrNoop(id, () ->
         {
             final List<Measurement> list = new ArrayList<>();
             measurements.forEach(list::add);
@@ -284,11 +243,24 @@ public final class RingMetricsMeterRegistry extends MeterRegistry
                     name + SampledCustomMeter.suffix(array[i].getStatistic()), help(id), labels);
             }
             return track(new SampledCustomMeter(id, type, array, handles));
+        }, NoopMeter::new);
+    }
+
+    /**
+     * Creates a meter over engine series, or, when the engine refuses them, Micrometer's no-op meter of the same kind
+     * (the refusal counted and reported by {@link #rejected}, thrown only in propagate mode). Registration only.
+     */
+    private <M extends Meter> M createOrNoop(
+        final Meter.Id id, final Supplier<M> create, final Function<Meter.Id, M> noop)
+    {
+        try
+        {
+            return create.get();
         }
         catch (final MetricsException ex)
         {
             rejected(id, ex);
-            return new NoopMeter(id);
+            return noop.apply(id);
         }
     }
 
