@@ -13,10 +13,12 @@ import java.util.List;
  * <b>Threading.</b> The {@code find} methods run on any thread, without locks or allocation. Writers
  * ({@link #insert}, {@link #remove}, {@link #removeFamily}) serialise on this object's monitor; the registry calls
  * them holding the series' family monitor, so a lookup under that monitor sees every series of the family. An entry
- * is stored with a release write ({@code setRelease}) and read with an acquire read (a load followed by
- * {@link VarHandle#acquireFence()}); a grown table is filled first and then published
- * through the volatile {@code table} field. Descriptors are immutable (final fields), so a reader sees an entry
- * whole. Removal leaves a tombstone, so the probe chains of concurrent readers stay intact. A reader may miss an
+ * is stored with a release write ({@code setRelease}) and read with a plain load; a grown table is filled first and
+ * then published through the volatile {@code table} field. A plain load is enough because a descriptor, its family
+ * and their strings and arrays are reached only through final fields: the Java memory model's final-field rule
+ * shows a reader that obtains the reference every value set in the constructors, with or without an acquire
+ * ({@code LookupTests} in stress-tests checks that a racing lookup sees a series whole). What a plain load gives up
+ * is only how soon a new entry is seen, and a miss is already allowed. Removal leaves a tombstone, so the probe chains of concurrent readers stay intact. A reader may miss an
  * entry inserted concurrently (or hold a table just replaced): it then takes the registration path, which looks
  * again under the family monitor. It may still find an entry being removed; updates through it are dropped by the
  * writer's generation check.
@@ -282,15 +284,12 @@ final class SeriesIndex
     }
 
     /**
-     * Reads an entry with acquire semantics: a plain array load followed by an acquire fence, which orders it before
-     * every later load and store of the caller (the same guarantee as {@code ENTRY.getAcquire}, without the
-     * VarHandle's array and element type checks on the lookup path).
+     * Reads an entry with a plain load: the descriptor is seen whole through its final fields (see the class
+     * comment), and no later load of the lookup needs ordering after this one.
      */
     private static SeriesDescriptor entryAt(final SeriesDescriptor[] table, final int index)
     {
-        final SeriesDescriptor entry = table[index];
-        VarHandle.acquireFence();
-        return entry;
+        return table[index];
     }
 
     /**
