@@ -22,6 +22,9 @@ import io.ringmetrics.jmh.common.EngineAccounting;
 import io.ringmetrics.jmh.common.EngineCounts;
 import io.ringmetrics.jmh.common.NoopExporter;
 import io.ringmetrics.jmh.common.Observations;
+import io.ringmetrics.registry.MetricType;
+import io.ringmetrics.registry.SeriesRegistry;
+import io.ringmetrics.ring.UpdateOp;
 import io.ringmetrics.writer.WriterIdleStrategy;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -225,6 +228,17 @@ public class RingMetricsBenchmark {
         Metrics m = metrics;
         for (int i = 0; i < BURST; i++) {
             m.observeHistogram(HISTOGRAM_NAME, obs.nextSeconds(), METHOD, METHOD_VALUE, PATH, PATH_VALUE);
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public void counterIncrementByLookupNoDrop(DrainedRing drained, EngineAccounting accounting) {
+        SeriesRegistry r = engine.registry();
+        MetricsEngine e = engine;
+        for (int i = 0; i < BURST; i++) {
+            e.publish(r.find(MetricType.COUNTER, COUNTER_NAME, METHOD, METHOD_VALUE, PATH, PATH_VALUE).id(),
+                    UpdateOp.COUNTER_ADD, 1L);
         }
     }
 

@@ -1,12 +1,25 @@
 package io.ringmetrics.jmh;
 
+import static io.ringmetrics.jmh.common.Labels.COUNTER_NAME;
+import static io.ringmetrics.jmh.common.Labels.METHOD;
+import static io.ringmetrics.jmh.common.Labels.METHOD_VALUE;
+import static io.ringmetrics.jmh.common.Labels.PATH;
+import static io.ringmetrics.jmh.common.Labels.PATH_VALUE;
+
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.ringmetrics.jmh.common.BenchmarkJvm;
+import io.ringmetrics.limits.MetricsResourceConfig;
+import io.ringmetrics.registry.MetricType;
+import io.ringmetrics.registry.SeriesDescriptor;
+import io.ringmetrics.registry.SeriesRegistry;
 import io.ringmetrics.ring.BackpressurePolicy;
 import io.ringmetrics.ring.RingDirectory;
 import io.ringmetrics.ring.ThreadRing;
 import io.ringmetrics.ring.UpdateOp;
+import io.ringmetrics.store.HistogramSpec;
+import io.ringmetrics.store.SlotAllocator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -32,6 +45,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #ringPublish}: {@link ThreadRing#tryPublish} alone.</li>
  *   <li>{@link #directoryPublish}: {@link RingDirectory#publish}, i.e. the caller's ring lookup plus the publish, as a
  *       handle does.</li>
+ *   <li>{@link #lookupAndPublish}: the name + labels lookup ({@link SeriesRegistry#find}, two pairs in canonical
+ *       order, as {@code RingMetricsBenchmark.counterIncrementByLabelsNoDrop} gives them) plus
+ *       {@link RingDirectory#publish}: what a name-based update costs its caller with no writer on the other core.</li>
  * </ul>
  */
 @State(Scope.Thread)
@@ -49,6 +65,17 @@ public class RingPublishFloorBenchmark {
     private final RingDirectory directory =
             new RingDirectory(RingMetricsBenchmark.BURST, RingMetricsBenchmark.BURST, 1, BackpressurePolicy.DROP);
     private int id = 7;
+    private SeriesRegistry registry;
+
+    /** Registers the labelled counter {@link #lookupAndPublish} finds. */
+    @Setup
+    public void register() {
+        MetricsResourceConfig limits = MetricsResourceConfig.DEFAULTS;
+        registry = new SeriesRegistry(limits, new SlotAllocator(SeriesRegistry.slotCapacity(limits)), Set.of(),
+                HistogramSpec.DEFAULT_SECONDS);
+        registry.register(MetricType.COUNTER, COUNTER_NAME, null, null,
+                new String[] {METHOD, METHOD_VALUE, PATH, PATH_VALUE});
+    }
 
     /** Empties both rings on the benchmark thread, untimed, so each burst finds free slots. */
     @Setup(Level.Invocation)
@@ -79,6 +106,19 @@ public class RingPublishFloorBenchmark {
         boolean published = true;
         for (int i = 0; i < RingMetricsBenchmark.BURST; i++) {
             published &= d.publish(series, UpdateOp.COUNTER_ADD, 1L);
+        }
+        return published;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(RingMetricsBenchmark.BURST)
+    public boolean lookupAndPublish() {
+        RingDirectory d = directory;
+        SeriesRegistry r = registry;
+        boolean published = true;
+        for (int i = 0; i < RingMetricsBenchmark.BURST; i++) {
+            SeriesDescriptor series = r.find(MetricType.COUNTER, COUNTER_NAME, METHOD, METHOD_VALUE, PATH, PATH_VALUE);
+            published &= d.publish(series.id(), UpdateOp.COUNTER_ADD, 1L);
         }
         return published;
     }
