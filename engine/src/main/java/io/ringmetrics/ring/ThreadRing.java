@@ -28,8 +28,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * position through the Disruptor {@link SingleProducerSequencer}'s cursor (a release store).
  * <p>
  * <b>Draining.</b> {@link #drainBatches(UpdateHandler)}, the writer's steady state, reads the cursor (acquire) and
- * applies the slots up to it: whole cache lines the owner has finished with, so on neither side does a line cross
- * cores more than once per pass. {@link #drain(UpdateHandler)} then also follows the slot headers past the cursor
+ * applies the slots up to it, stopping short of the 4 KiB memory page that holds the owner's next slot (rings of more
+ * than one page): whole cache lines the owner has finished with, and not even a hardware prefetch of the writer's
+ * reads (prefetchers stay within a page) touches a line the owner is about to write, so on neither side does a line
+ * cross cores more than once per pass. The writer thus slips up to one page (256 slots) behind a busy owner. {@link #drain(UpdateHandler)} then also follows the slot headers past the cursor
  * (acquire loads) up to the first unpublished slot: it is what a snapshot barrier, close, ring growth and dead-owner
  * reclamation use (every update published before them is applied), and what the writer's periodic tail sweep uses,
  * so an update that no later batch follows is applied after a bounded delay. The writer releases the slots it has
@@ -75,6 +77,8 @@ public final class ThreadRing extends ThreadRingRhsPad
     private static final int SLOT_BYTES = 16;
     private static final int SLOT_SHIFT = 4;
     private static final int ALIGNMENT = 64;
+    private static final int PAGE_BYTES = 4096; // hardware prefetchers stop at a 4 KiB boundary
+    private static final int SLOTS_PER_PAGE = PAGE_BYTES / SLOT_BYTES;
     private static final int COUNTER_PAD = 16; // longs between drop counters: 128 bytes, two cache lines
     private static final int OP_MASK = 0xFFFF;
     private static final int TAG_SHIFT = 16;
@@ -193,18 +197,37 @@ public final class ThreadRing extends ThreadRingRhsPad
     }
 
     /**
-     * Applies the updates the owner has published through the cursor, whole batches of cache lines it has finished
-     * with, freeing their slots for the owner every {@link #RELEASE_BATCH} updates. Up to {@code PUBLISH_BATCH - 1}
-     * updates after the last batch wait for a later batch or for {@link #drain(UpdateHandler)}. Writer thread only.
+     * Applies the updates the owner has published through the cursor, up to the memory page of the owner's next slot
+     * (see the class comment): whole cache lines it has finished with, freeing their slots for the owner every
+     * {@link #RELEASE_BATCH} updates. The updates left (up to one page and {@code PUBLISH_BATCH - 1} more) wait for
+     * later batches or for {@link #drain(UpdateHandler)}. Writer thread only.
      *
      * @param handler receives each update.
      * @return number of updates drained.
      */
     public int drainBatches(final UpdateHandler handler)
     {
-        final long available = sequencer.getCursor(); // acquire: the slots up to it are written
+        final long available = behindOwnersPage(sequencer.getCursor()); // acquire: the slots up to it are written
         final long first = consumed.get() + 1;
         return first > available ? 0 : (int)(apply(first, available, handler) - first);
+    }
+
+    /**
+     * The last published sequence whose slot lies outside the memory page the owner writes next (the page of
+     * {@code cursor + 1}), or {@code cursor} for a ring of at most one page. The writer's steady state stops there, so
+     * neither its loads nor the hardware prefetches they trigger (which stay within a 4 KiB page) pull a line the
+     * owner is about to write: the writer slips up to one page (256 slots) behind its owner.
+     */
+    private long behindOwnersPage(final long cursor)
+    {
+        if (mask < SLOTS_PER_PAGE)
+        {
+            return cursor;
+        }
+        final long next = cursor + 1;
+        final int index = (int)next & mask;
+        final long intoPage = ((address + ((long)index << SLOT_SHIFT)) & (PAGE_BYTES - 1)) >>> SLOT_SHIFT;
+        return next - Math.min(intoPage, index) - 1;
     }
 
     /**

@@ -62,4 +62,49 @@ class ThreadRingTest
         assertEquals(10L, values.get(0));
         assertEquals(25L, values.get(15));
     }
+
+    @Test
+    void theWritersBatchDrainStaysOutOfThePageItsOwnerWritesAndTheFullDrainTakesTheRest()
+    {
+        final ThreadRing ring = new ThreadRing(1024, Thread.currentThread()); // 16 KiB: four pages
+        final List<Long> applied = new ArrayList<>();
+        long published = 0;
+        int stepsBehind = 0;
+        for (int step = 0; step < 40; step++) // the owner's position walks over every page boundary, and wraps
+        {
+            for (int i = 0; i < 37; i++)
+            {
+                assertTrue(ring.tryPublish(1, UpdateOp.COUNTER_ADD, published++));
+            }
+            final long cursor = published / ThreadRing.PUBLISH_BATCH * ThreadRing.PUBLISH_BATCH; // batches published
+            ring.drainBatches((id, op, value) -> applied.add(value));
+            final long left = cursor - applied.size();
+            assertTrue(left >= 0, "never past the cursor: " + left);
+            assertTrue(left < 256, "at most one page (256 slots) behind the cursor, was " + left);
+            stepsBehind += left > 0 ? 1 : 0;
+            if (step % 7 == 6) // a snapshot barrier: everything, up to the last slot published
+            {
+                ring.drain((id, op, value) -> applied.add(value));
+                assertEquals(published, applied.size());
+            }
+        }
+        assertTrue(stepsBehind > 20, "the batch drain leaves the owner's page alone: behind in " + stepsBehind);
+        ring.drain((id, op, value) -> applied.add(value));
+        assertEquals(published, applied.size());
+        for (int i = 0; i < applied.size(); i++)
+        {
+            assertEquals(i, applied.get(i), "in order, none lost, none applied twice");
+        }
+    }
+
+    @Test
+    void aRingOfOnePageOrLessIsBatchDrainedUpToItsCursor()
+    {
+        final ThreadRing ring = new ThreadRing(256, Thread.currentThread());
+        for (int i = 0; i < 100; i++)
+        {
+            assertTrue(ring.tryPublish(1, UpdateOp.COUNTER_ADD, i));
+        }
+        assertEquals(96, ring.drainBatches((id, op, value) -> { }), "six whole batches of 16");
+    }
 }
