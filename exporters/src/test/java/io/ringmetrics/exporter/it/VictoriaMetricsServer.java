@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,12 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
 /**
  * A real VictoriaMetrics single-node server (Debian package {@code victoria-metrics}, {@code /usr/bin/victoria-metrics})
@@ -33,12 +28,6 @@ import java.util.function.Predicate;
  * answer from an earlier, shorter view), {@code -loggerLevel=WARN}.
  */
 public final class VictoriaMetricsServer implements AutoCloseable {
-
-    /** One point of a range-query series. */
-    public record Point(double epochSeconds, double value) {}
-
-    /** One series of a range-query result. */
-    public record Series(Map<String, String> labels, List<Point> points) {}
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     private static final int START_ATTEMPTS = 3;
@@ -124,64 +113,9 @@ public final class VictoriaMetricsServer implements AutoCloseable {
         return URI.create("http://" + FreePorts.LOOPBACK + ":" + port);
     }
 
-    /** The series of an instant query evaluated now. */
-    public List<PrometheusServer.Sample> query(String promql) {
-        return PrometheusServer.samples(body("/api/v1/query?query=" + encode(promql), promql));
-    }
-
-    /** The series of an instant query evaluated at {@code at}. */
-    public List<PrometheusServer.Sample> query(String promql, Instant at) {
-        return PrometheusServer.samples(body("/api/v1/query?query=" + encode(promql) + "&time=" + seconds(at),
-                promql));
-    }
-
-    /** The one value of an instant query evaluated at {@code at}; fails unless exactly one series answers. */
-    public double queryOne(String promql, Instant at) {
-        List<PrometheusServer.Sample> s = query(promql, at);
-        if (s.size() != 1) {
-            return fail("`" + promql + "` at " + at + " gave " + s.size() + " series, expected 1: " + s + "\n"
-                    + describe());
-        }
-        return s.get(0).value();
-    }
-
-    /** The series of a range query from {@code start} to {@code end} every {@code step}. */
-    public List<Series> queryRange(String promql, Instant start, Instant end, Duration step) {
-        String json = body("/api/v1/query_range?query=" + encode(promql) + "&start=" + seconds(start)
-                + "&end=" + seconds(end) + "&step=" + step.toMillis() + "ms", promql);
-        Object root = MiniJson.parse(json);
-        if (!"success".equals(MiniJson.at(root, "status"))
-                || !"matrix".equals(MiniJson.at(root, "data", "resultType"))) {
-            return fail("range query `" + promql + "` failed: " + json);
-        }
-        List<Series> out = new ArrayList<>();
-        for (Object series : MiniJson.asList(MiniJson.at(root, "data", "result"))) {
-            Map<String, String> labels = new LinkedHashMap<>();
-            MiniJson.asObject(MiniJson.at(series, "metric")).forEach((k, v) -> labels.put(k, String.valueOf(v)));
-            List<Point> points = new ArrayList<>();
-            for (Object p : MiniJson.asList(MiniJson.at(series, "values"))) {
-                points.add(new Point(MiniJson.asDouble(MiniJson.at(p, 0)), MiniJson.asDouble(MiniJson.at(p, 1))));
-            }
-            out.add(new Series(labels, points));
-        }
-        return out;
-    }
-
-    /** Polls the instant query (now) every 200 ms until {@code until} holds; fails with details on timeout. */
-    public List<PrometheusServer.Sample> awaitQuery(String promql, Predicate<List<PrometheusServer.Sample>> until,
-            Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            List<PrometheusServer.Sample> s = query(promql);
-            if (until.test(s)) {
-                return s;
-            }
-            if (System.nanoTime() > deadline) {
-                return fail("query `" + promql + "` did not satisfy the condition within " + timeout
-                        + "; last result: " + s + "\n" + describe());
-            }
-            PrometheusServer.sleep(200);
-        }
+    /** Its Prometheus-compatible query API. */
+    public PromQlApi api() {
+        return new PromQlApi("victoria-metrics", baseUri(), http, this::describe);
     }
 
     /** Target health and last scrape error, plus the log tail, for failure messages. */
@@ -206,19 +140,6 @@ public final class VictoriaMetricsServer implements AutoCloseable {
         process.close();
     }
 
-    private String body(String pathAndQuery, String promql) {
-        HttpResponse<String> r;
-        try {
-            r = get(pathAndQuery);
-        } catch (IOException e) {
-            throw new AssertionError("query " + promql + " failed: " + e + "\n" + describe(), e);
-        }
-        if (r.statusCode() != 200) {
-            throw new AssertionError("query " + promql + " -> HTTP " + r.statusCode() + ": " + r.body());
-        }
-        return r.body();
-    }
-
     private HttpResponse<String> get(String path) throws IOException {
         HttpRequest req = HttpRequest.newBuilder(URI.create(baseUri() + path))
                 .timeout(Duration.ofSeconds(10))
@@ -230,13 +151,5 @@ public final class VictoriaMetricsServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-    }
-
-    private static String encode(String promql) {
-        return URLEncoder.encode(promql, StandardCharsets.UTF_8);
-    }
-
-    private static String seconds(Instant at) {
-        return at.getEpochSecond() + "." + String.format("%03d", at.getNano() / 1_000_000);
     }
 }
