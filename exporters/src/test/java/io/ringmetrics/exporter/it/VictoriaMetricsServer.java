@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A real VictoriaMetrics single-node server (Debian package {@code victoria-metrics}, {@code /usr/bin/victoria-metrics})
- * scraping its targets itself with {@code -promscrape.config}, queried through its Prometheus-compatible API.
+ * A real VictoriaMetrics single-node server (Debian package {@code victoria-metrics},
+ * {@code /usr/bin/victoria-metrics}) scraping its targets itself with {@code -promscrape.config}, queried through its
+ * Prometheus-compatible API ({@link #api()}).
  *
  * <p>Everything it writes (the scrape config, the files the config refers to, its data and log) lives in one temp
  * directory that {@link #close()} deletes; it listens on {@code 127.0.0.1:<free port>} only. Relative paths in the
