@@ -82,8 +82,9 @@ stop_packaged_service() {
       $SUDO kill "$pid" 2>/dev/null || true
     done
   fi
+  # (pgrep -x would need the name cut to 15 characters: the package's own user runs nothing else.)
   if id _victoria-metrics >/dev/null 2>&1 && command -v pgrep >/dev/null 2>&1; then
-    for pid in $(pgrep -u _victoria-metrics -x victoria-metrics || true); do
+    for pid in $(pgrep -u _victoria-metrics || true); do
       log "stopping packaged victoria-metrics daemon (pid $pid)"
       $SUDO kill "$pid" 2>/dev/null || true
     done
