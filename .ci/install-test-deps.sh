@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the external programs the integration tests talk to:
 #   - promtool + prometheus  (Debian package `prometheus`)
+#   - victoria-metrics       (Debian package `victoria-metrics`, for the fleet test)
 #   - the Etsy StatsD daemon (npm package `statsd`, into <repo>/.tools/statsd)
 # Idempotent: each part is skipped when already present. Safe to run by hand.
 #
-# The Debian package ships a prometheus service that would listen on :9090.
-# We never want that server: the tests start their own on free loopback ports.
+# Both Debian packages ship a service that would listen (prometheus on :9090,
+# victoria-metrics on :8428). We never want those servers: the tests start
+# their own on free loopback ports.
 # So service starts are blocked during the install (policy-rc.d exiting 101)
 # and, should a service manager have started one anyway, it is stopped and
 # disabled afterwards.
@@ -64,18 +66,26 @@ stop_packaged_service() {
   # prometheus (and node exporter, should it have been pulled in) is not
   # running nor enabled. Errors here are harmless (no systemd in containers).
   if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
-    for unit in prometheus.service prometheus-node-exporter.service; do
+    for unit in prometheus.service prometheus-node-exporter.service victoria-metrics.service; do
       $SUDO systemctl disable --now "$unit" >/dev/null 2>&1 || true
     done
   fi
   if command -v service >/dev/null 2>&1 && [ ! -d /run/systemd/system ]; then
     $SUDO service prometheus stop >/dev/null 2>&1 || true
+    $SUDO service victoria-metrics stop >/dev/null 2>&1 || true
   fi
   # Last resort: a daemon run by the package's own user (never our test
   # servers, which run as the invoking user with temp configs).
   if id prometheus >/dev/null 2>&1 && command -v pgrep >/dev/null 2>&1; then
     for pid in $(pgrep -u prometheus -x prometheus || true); do
       log "stopping packaged prometheus daemon (pid $pid)"
+      $SUDO kill "$pid" 2>/dev/null || true
+    done
+  fi
+  # (pgrep -x would need the name cut to 15 characters: the package's own user runs nothing else.)
+  if id _victoria-metrics >/dev/null 2>&1 && command -v pgrep >/dev/null 2>&1; then
+    for pid in $(pgrep -u _victoria-metrics || true); do
+      log "stopping packaged victoria-metrics daemon (pid $pid)"
       $SUDO kill "$pid" 2>/dev/null || true
     done
   fi
@@ -89,6 +99,21 @@ else
   $SUDO apt-get update -qq
   $SUDO env DEBIAN_FRONTEND=noninteractive \
     apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  restore_policy
+  trap - EXIT
+  stop_packaged_service
+fi
+
+# ---------------------------------------------------------- victoria-metrics
+# The fleet test (FleetAgainstRealTsdbTest) runs /usr/bin/victoria-metrics.
+if command -v victoria-metrics >/dev/null 2>&1; then
+  log "victoria-metrics already installed, skipping apt"
+else
+  log "installing Debian package victoria-metrics"
+  block_service_starts
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends victoria-metrics >/dev/null
   restore_policy
   trap - EXIT
   stop_packaged_service
@@ -114,6 +139,9 @@ fi
 log "versions:"
 prometheus --version 2>&1 | sed -n '1s/^/  /p'
 promtool --version 2>&1 | sed -n '1s/^/  /p'
+# Debian's build prints an empty -version: ask dpkg.
+printf '  victoria-metrics %s (%s)\n' \
+  "$(dpkg-query -W -f='${Version}' victoria-metrics 2>/dev/null || echo '?')" "$(command -v victoria-metrics)"
 printf '  node %s, statsd %s (%s)\n' "$(node --version)" \
   "$(node -p "require('$STATSD_PREFIX/node_modules/statsd/package.json').version")" \
   "$STATSD_MAIN"

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -62,12 +63,27 @@ public final class ManagedProcess implements AutoCloseable {
      * deletes on close), stdin closed, and output to {@code dir/<name>.log}.
      */
     public static ManagedProcess start(String name, List<String> command, Path dir) {
+        return start(name, command, dir, Map.of());
+    }
+
+    /**
+     * Like {@link #start(String, List, Path)}, with {@code environment} added to (and overriding) the test JVM's
+     * environment; a {@code null} value removes that variable.
+     */
+    public static ManagedProcess start(String name, List<String> command, Path dir, Map<String, String> environment) {
         Path log = dir.resolve(name + ".log");
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        environment.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
         try {
             Process p = pb.start();
             ManagedProcess mp = new ManagedProcess(name, dir, log, p);

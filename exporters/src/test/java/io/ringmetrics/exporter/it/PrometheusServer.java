@@ -65,12 +65,7 @@ public final class PrometheusServer implements AutoCloseable {
      * (whole seconds or milliseconds; scrape timeout = interval), job name {@code ringmetrics}.
      */
     public static PrometheusServer start(int targetPort, String metricsPath, Duration scrapeInterval) {
-        Path prometheus = TestTools.prometheus();
         String target = FreePorts.LOOPBACK + ":" + targetPort;
-        HttpClient http = HttpClient.newBuilder()
-                .proxy(HttpClient.Builder.NO_PROXY)
-                .connectTimeout(Duration.ofSeconds(2))
-                .build();
         String interval = scrapeInterval.toMillis() + "ms";
         String config = ""
                 + "global:\n"
@@ -83,13 +78,33 @@ public final class PrometheusServer implements AutoCloseable {
                 + "    scheme: http\n"
                 + "    static_configs:\n"
                 + "      - targets: ['" + target + "']\n";
+        return start(config, Map.of(), target);
+    }
 
+    /**
+     * Starts Prometheus with {@code config} as its {@code --config.file}, written to {@code prometheus.yml} in its
+     * temp directory next to {@code files} (name → content; relative paths in the config, e.g. of
+     * {@code file_sd_configs}, resolve against that directory). {@link #target()} is empty.
+     */
+    public static PrometheusServer start(String config, Map<String, String> files) {
+        return start(config, files, "");
+    }
+
+    private static PrometheusServer start(String config, Map<String, String> files, String target) {
+        Path prometheus = TestTools.prometheus();
+        HttpClient http = HttpClient.newBuilder()
+                .proxy(HttpClient.Builder.NO_PROXY)
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
         String lastFailure = "";
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             Path dir = ManagedProcess.newTempDir("prometheus");
             int port = FreePorts.tcp();
             try {
                 Files.writeString(dir.resolve("prometheus.yml"), config, StandardCharsets.UTF_8);
+                for (Map.Entry<String, String> file : files.entrySet()) {
+                    Files.writeString(dir.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
+                }
                 Files.createDirectories(dir.resolve("data"));
             } catch (IOException e) {
                 ManagedProcess.deleteRecursively(dir);
@@ -149,9 +164,14 @@ public final class PrometheusServer implements AutoCloseable {
         return URI.create("http://" + FreePorts.LOOPBACK + ":" + port);
     }
 
-    /** The scraped {@code host:port}. */
+    /** The scraped {@code host:port} of {@link #start(int)}; empty when started with a config. */
     public String target() {
         return target;
+    }
+
+    /** The query API with instant queries at a given time and range queries (what the fleet test uses). */
+    public PromQlApi api() {
+        return new PromQlApi("prometheus", baseUri(), http, this::describe);
     }
 
     /** The raw JSON body of {@code /api/v1/query?query=<promql>} (instant query, now). */

@@ -9,7 +9,8 @@ import java.nio.file.Paths;
 
 /**
  * Locates the external programs the integration tests use: {@code promtool} and
- * {@code prometheus} (Debian package {@code prometheus}), {@code node}, and the Etsy StatsD
+ * {@code prometheus} (Debian package {@code prometheus}), {@code victoria-metrics} (Debian package
+ * {@code victoria-metrics}), {@code node}, and the Etsy StatsD
  * daemon installed by {@code .ci/install-test-deps.sh} into {@code <repo>/.tools/statsd}.
  *
  * <p>Anything missing fails the calling test (never a silent skip) with a message telling to
@@ -19,7 +20,7 @@ public final class TestTools {
 
     static final String INSTALL_HINT =
             "run `bash .ci/install-test-deps.sh` from the repository root "
-                    + "(installs Debian `prometheus` and npm `statsd` into .tools/statsd)";
+                    + "(installs Debian `prometheus` and `victoria-metrics`, and npm `statsd` into .tools/statsd)";
 
     private static volatile Path repoRoot;
 
@@ -47,6 +48,11 @@ public final class TestTools {
 
     public static Path prometheus() {
         return onPath("prometheus");
+    }
+
+    /** {@code victoria-metrics} (Debian package {@code victoria-metrics}), for the fleet test. */
+    public static Path victoriaMetrics() {
+        return onPath("victoria-metrics");
     }
 
     public static Path node() {
