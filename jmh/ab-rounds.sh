@@ -5,8 +5,8 @@
 #
 #   jmh/ab-rounds.sh BEFORE.jar AFTER.jar [ROUNDS=3] [OUT=jmh/target/ab]
 #
-# Sets: idle (the no-drop publish under every writer idle strategy, LongAdder, the publish floor), other (name +
-# labels against OTel's pre-built attributes, free-running drop path, writer throughput, in-workload), scrape
+# Sets: idle (the no-drop publish, handle and name + labels, under every writer idle strategy, LongAdder, OTel's
+# pre-built attributes, the publish floors), other (name + labels against OTel's pre-built attributes, free-running drop path, writer throughput, in-workload), scrape
 # (10 000 series). About 6 minutes per round on 2 cores. Build a BEFORE jar from an older commit with
 # `git worktree add /tmp/before <commit> && mvn -q -B -f /tmp/before -pl jmh -am -Dmaven.test.skip=true package`.
 set -euo pipefail
@@ -23,7 +23,7 @@ jmh=(-f 1 -wi 3 -w 500ms -i 4 -r 500ms -t 1 -prof gc)
 } | tee "$out/machine.txt"
 run() { # jar label round
   "$java" "${opts[@]}" -jar "$1" "${jmh[@]}" -p idle=BACKOFF,BUSY_SPIN,YIELD -rf json -rff "$out/$2-idle-$3.json" \
-    'RingMetricsBenchmark.(counterIncrementNoDrop|gaugeSetNoDrop|gaugeSetFixedValueNoDrop|histogramObserveNoDrop|histogramObserveFixedValueNoDrop)$|LongAdderBenchmark.counterIncrement$|RingPublishFloorBenchmark' \
+    'RingMetricsBenchmark.(counterIncrementNoDrop|gaugeSetNoDrop|gaugeSetFixedValueNoDrop|histogramObserveNoDrop|histogramObserveFixedValueNoDrop|counterIncrementByLabelsNoDrop|counterIncrementByLookupNoDrop)$|LongAdderBenchmark.counterIncrement$|OpenTelemetryBenchmark.counterIncrementByLabels$|RingPublishFloorBenchmark' \
     > "$out/$2-idle-$3.txt" 2>&1
   "$java" "${opts[@]}" -jar "$1" "${jmh[@]}" -rf json -rff "$out/$2-other-$3.json" \
     'RingMetricsBenchmark.(counterIncrementByLabelsNoDrop|histogramObserveByLabelsNoDrop|counterIncrement|gaugeSet|histogramObserve)$|OpenTelemetryBenchmark.counterIncrementByLabels$|LongAdderBenchmark.counterIncrement$|WriterThroughputBenchmark.(sustainedCounters|sustainedHistograms|writerOnlyCounters|writerOnlyHistograms)$|InWorkloadBenchmark.(bareWork|ringmetricsHistogram)$' \
