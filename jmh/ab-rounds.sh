@@ -6,8 +6,8 @@
 #   jmh/ab-rounds.sh BEFORE.jar AFTER.jar [ROUNDS=3] [OUT=jmh/target/ab]
 #
 # Sets: idle (the no-drop publish, handle and name + labels, under every writer idle strategy, LongAdder, OTel's
-# pre-built attributes, the publish floors), other (name + labels against OTel's pre-built attributes, free-running drop path, writer throughput, in-workload), scrape
-# (10 000 series). About 6 minutes per round on 2 cores. Build a BEFORE jar from an older commit with
+# pre-built attributes, the publish floors), other (name + labels against OTel's pre-built attributes, free-running
+# drop path, writer throughput, in-workload), scrape (10 000 series). About 6 minutes per round on 2 cores. Build a BEFORE jar from an older commit with
 # `git worktree add /tmp/before <commit> && mvn -q -B -f /tmp/before -pl jmh -am -Dmaven.test.skip=true package`.
 set -euo pipefail
 before=$1; after=$2; rounds=${3:-3}
