@@ -1,0 +1,426 @@
+package io.ringmetrics.exporter.otlp;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.data.DoublePointData;
+import io.opentelemetry.sdk.metrics.data.GaugeData;
+import io.opentelemetry.sdk.metrics.data.HistogramData;
+import io.opentelemetry.sdk.metrics.data.HistogramPointData;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.data.MetricDataType;
+import io.opentelemetry.sdk.metrics.data.SumData;
+import io.opentelemetry.sdk.resources.Resource;
+import io.ringmetrics.config.OtlpTemporality;
+import io.ringmetrics.error.ErrorCounters;
+import io.ringmetrics.registry.MetricFamily;
+import io.ringmetrics.registry.SeriesDescriptor;
+import io.ringmetrics.snapshot.HistogramSample;
+import io.ringmetrics.snapshot.MetaMetrics;
+import io.ringmetrics.snapshot.MetricsSnapshot;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turns snapshots into the OTel SDK's {@link MetricData}, and remembers, per series, what the collector has
+ * accepted, so that delta temporality sends each increment exactly once.
+ * <p>
+ * <b>Mapping</b> (name = {@code [namespace_]name}, labels → attributes, help → description):
+ * <pre>
+ *   counter     monotonic LONG_SUM       cumulative: the total; delta: the change since the last accepted export
+ *   gauge       DOUBLE_GAUGE             the current value, in both temporalities
+ *   histogram   explicit-bucket HISTOGRAM the family's bounds, per-bucket counts, count and sum (totals, or changes);
+ *                                        cumulative also carries the exact min and max since the series started
+ *                                        (delta has none: the engine keeps no per-interval min and max)
+ *   meta        metrics_*_total as monotonic DOUBLE_SUM, the other meta-metrics as DOUBLE_GAUGE, same rules
+ * </pre>
+ * <b>Carry-over (delta).</b> {@link #map} computes every delta against the baselines of the last export the collector
+ * accepted and keeps the new baselines as pending; {@link #commit()} applies them once the export succeeded,
+ * {@link #discard()} drops them after a failure, so the next export sends the unsent deltas summed with what came
+ * after (its start time is that of the last accepted export). A series with nothing new is left out of a delta
+ * export. A series that was removed and registered again, or whose counter went down, starts over from zero.
+ * <p>
+ * <b>Start times.</b> Cumulative points start when this mapper first saw the series (the previous export, or the
+ * exporter's start for series present then); delta points at their baseline's time.
+ * <p>
+ * <b>Threading.</b> Not thread-safe: owned by the exporter thread (or a benchmark).
+ */
+final class OtlpSnapshotMapper
+{
+    private final Resource resource;
+    private final InstrumentationScopeInfo scope;
+    private final String namespace;
+    private final boolean delta;
+    private final AggregationTemporality temporality;
+    private final ErrorCounters errors;
+    private final int seriesLimit;
+    private final int metricLimit;
+    private final Map<String, MetaState> metaStates = new HashMap<>();
+    private final Map<String, String> names = new HashMap<>();
+    private final List<Pending> pending = new ArrayList<>();
+    private SeriesState[] bySlot = new SeriesState[256];
+    private long previousEpochNanos;
+
+    /**
+     * @param resource       the resource of every metric.
+     * @param namespace      prefix of every name, or {@code null}.
+     * @param temporality    of sums and histograms.
+     * @param errors         the engine's error counts (meta-metrics).
+     * @param seriesLimit    {@code max_label_combinations}, for the meta-metrics.
+     * @param metricLimit    {@code max_metrics}, for the meta-metrics.
+     * @param startEpochNanos the exporter's start: start time of the series present at the first export.
+     */
+    OtlpSnapshotMapper(
+        final Resource resource, final String namespace, final OtlpTemporality temporality, final ErrorCounters errors,
+        final int seriesLimit, final int metricLimit, final long startEpochNanos)
+    {
+        this.resource = resource;
+        this.scope = InstrumentationScopeInfo.create("io.ringmetrics");
+        this.namespace = namespace;
+        this.delta = temporality == OtlpTemporality.DELTA;
+        this.temporality = delta ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE;
+        this.errors = errors;
+        this.seriesLimit = seriesLimit;
+        this.metricLimit = metricLimit;
+        this.previousEpochNanos = startEpochNanos;
+    }
+
+    /**
+     * The metrics of one snapshot; with delta temporality, the new baselines wait for {@link #commit()} or
+     * {@link #discard()} (a second {@code map} without either discards them first).
+     *
+     * @param snapshot the snapshot.
+     * @return one {@link MetricData} per family with points, meta-metrics last.
+     */
+    List<MetricData> map(final MetricsSnapshot snapshot)
+    {
+        pending.clear();
+        final long now = TimeUnit.MILLISECONDS.toNanos(snapshot.timestampMillis());
+        final List<MetricData> metrics = new ArrayList<>();
+        for (final MetricsSnapshot.FamilySamples samples : snapshot.families())
+        {
+            final MetricFamily family = samples.family();
+            switch (family.type())
+            {
+                case COUNTER:
+                    counter(samples, now, metrics);
+                    break;
+                case GAUGE:
+                    gauge(samples, now, metrics);
+                    break;
+                default:
+                    histogram(samples, now, metrics);
+                    break;
+            }
+        }
+        meta(snapshot, now, metrics);
+        previousEpochNanos = now;
+        return metrics;
+    }
+
+    /** The export of the last {@link #map} was accepted: its values become the baselines. */
+    void commit()
+    {
+        for (final Pending p : pending)
+        {
+            p.apply();
+        }
+        pending.clear();
+    }
+
+    /** The export of the last {@link #map} failed: the baselines stay, its deltas are sent again later. */
+    void discard()
+    {
+        pending.clear();
+    }
+
+    private void counter(final MetricsSnapshot.FamilySamples samples, final long now, final List<MetricData> out)
+    {
+        final List<LongPointData> points = new ArrayList<>(samples.size());
+        for (int i = 0; i < samples.size(); i++)
+        {
+            final SeriesState s = state(samples.series(i));
+            final long value = samples.counterValue(i);
+            if (!delta)
+            {
+                points.add(LongPointData.create(s.startNanos, now, s.attributes, value));
+                continue;
+            }
+            final long base = value >= s.count ? s.count : 0;
+            if (value != base)
+            {
+                points.add(LongPointData.create(s.baselineNanos, now, s.attributes, value - base));
+                pending.add(new Pending(s, now, value, 0.0, null));
+            }
+        }
+        if (!points.isEmpty())
+        {
+            out.add(metric(samples.family(), MetricDataType.LONG_SUM,
+                SumData.createLongSumData(true, temporality, points)));
+        }
+    }
+
+    private void gauge(final MetricsSnapshot.FamilySamples samples, final long now, final List<MetricData> out)
+    {
+        final List<DoublePointData> points = new ArrayList<>(samples.size());
+        for (int i = 0; i < samples.size(); i++)
+        {
+            final SeriesState s = state(samples.series(i));
+            final double value = samples.gaugeValue(i);
+            if (Double.isFinite(value))
+            {
+                points.add(DoublePointData.create(s.startNanos, now, s.attributes, value, List.of()));
+            }
+        }
+        if (!points.isEmpty())
+        {
+            out.add(metric(samples.family(), MetricDataType.DOUBLE_GAUGE, GaugeData.createDoubleGaugeData(points)));
+        }
+    }
+
+    private void histogram(final MetricsSnapshot.FamilySamples samples, final long now, final List<MetricData> out)
+    {
+        final List<Double> bounds = boundaries(samples.family());
+        final List<HistogramPointData> points = new ArrayList<>(samples.size());
+        for (int i = 0; i < samples.size(); i++)
+        {
+            final SeriesState s = state(samples.series(i));
+            final HistogramSample h = samples.histogram(i);
+            final long[] counts = h.bucketCounts();
+            if (!delta)
+            {
+                points.add(HistogramPointData.create(s.startNanos, now, s.attributes, h.sum(), h.count() > 0, h.min(),
+                    h.count() > 0, h.max(), bounds, asList(counts)));
+                continue;
+            }
+            final boolean reset = s.buckets == null || h.count() < s.count;
+            if (h.count() == (reset ? 0 : s.count))
+            {
+                continue;
+            }
+            final long[] deltas = counts.clone();
+            double sum = h.sum();
+            if (!reset)
+            {
+                for (int b = 0; b < deltas.length; b++)
+                {
+                    deltas[b] -= s.buckets[b];
+                }
+                sum -= s.sum;
+            }
+            points.add(HistogramPointData.create(s.baselineNanos, now, s.attributes, sum, false, 0, false, 0, bounds,
+                asList(deltas)));
+            pending.add(new Pending(s, now, h.count(), h.sum(), counts));
+        }
+        if (!points.isEmpty())
+        {
+            out.add(metric(samples.family(), MetricDataType.HISTOGRAM, HistogramData.create(temporality, points)));
+        }
+    }
+
+    private void meta(final MetricsSnapshot snapshot, final long now, final List<MetricData> out)
+    {
+        for (final MetaMetrics.Family family : MetaMetrics.collect(snapshot.stats(), errors, seriesLimit, metricLimit))
+        {
+            final boolean counter = family.kind() == MetaMetrics.Kind.COUNTER;
+            final List<DoublePointData> points = new ArrayList<>(family.size());
+            for (int j = 0; j < family.size(); j++)
+            {
+                final String[] values = family.labelValues(j);
+                final MetaState s = metaState(family, values);
+                final double value = family.value(j);
+                if (!counter)
+                {
+                    points.add(DoublePointData.create(s.startNanos, now, s.attributes, value, List.of()));
+                }
+                else if (!delta)
+                {
+                    points.add(DoublePointData.create(s.startNanos, now, s.attributes, value, List.of()));
+                }
+                else
+                {
+                    final double base = value >= s.value ? s.value : 0.0;
+                    if (value != base)
+                    {
+                        points.add(DoublePointData.create(s.baselineNanos, now, s.attributes, value - base, List.of()));
+                        pending.add(new Pending(s, now, value));
+                    }
+                }
+            }
+            if (!points.isEmpty())
+            {
+                out.add(new OtlpMetric(resource, scope, name(family.name()), family.help(), "",
+                    counter ? MetricDataType.DOUBLE_SUM : MetricDataType.DOUBLE_GAUGE,
+                    counter ? SumData.createDoubleSumData(true, temporality, points) :
+                        GaugeData.createDoubleGaugeData(points)));
+            }
+        }
+    }
+
+    private MetricData metric(final MetricFamily family, final MetricDataType type,
+        final io.opentelemetry.sdk.metrics.data.Data<?> data)
+    {
+        return new OtlpMetric(resource, scope, name(family.name()), family.help() == null ? "" : family.help(), "",
+            type, data);
+    }
+
+    private String name(final String name)
+    {
+        if (namespace == null)
+        {
+            return name;
+        }
+        return names.computeIfAbsent(name, n -> namespace.endsWith("_") ? namespace + n : namespace + '_' + n);
+    }
+
+    private SeriesState state(final SeriesDescriptor series)
+    {
+        final int slot = series.slot();
+        if (slot >= bySlot.length)
+        {
+            bySlot = Arrays.copyOf(bySlot, Math.max(slot + 1, bySlot.length * 2));
+        }
+        SeriesState s = bySlot[slot];
+        if (s == null || s.series != series)
+        {
+            final AttributesBuilder attributes = Attributes.builder();
+            for (int l = 0; l < series.labelCount(); l++)
+            {
+                attributes.put(series.labelName(l), series.labelValue(l));
+            }
+            s = new SeriesState(series, attributes.build(), previousEpochNanos);
+            bySlot[slot] = s;
+        }
+        return s;
+    }
+
+    private MetaState metaState(final MetaMetrics.Family family, final String[] values)
+    {
+        final String key = family.name() + '\u0000' + String.join("\u0000", values);
+        MetaState s = metaStates.get(key);
+        if (s == null)
+        {
+            final String[] labelNames = family.labelNames();
+            final AttributesBuilder attributes = Attributes.builder();
+            for (int l = 0; l < labelNames.length; l++)
+            {
+                attributes.put(labelNames[l], values[l]);
+            }
+            s = new MetaState(attributes.build(), previousEpochNanos);
+            metaStates.put(key, s);
+        }
+        return s;
+    }
+
+    private static List<Double> boundaries(final MetricFamily family)
+    {
+        final double[] bounds = family.histogramSpec().bucketBounds();
+        final List<Double> list = new ArrayList<>(bounds.length);
+        for (final double b : bounds)
+        {
+            if (b != Double.POSITIVE_INFINITY)
+            {
+                list.add(b);
+            }
+        }
+        return list;
+    }
+
+    private static List<Long> asList(final long[] values)
+    {
+        final List<Long> list = new ArrayList<>(values.length);
+        for (final long v : values)
+        {
+            list.add(v);
+        }
+        return list;
+    }
+
+    /** One series: its attributes, start, and (delta) the baseline the collector has accepted. */
+    private static final class SeriesState
+    {
+        final SeriesDescriptor series;
+        final Attributes attributes;
+        final long startNanos;
+        long baselineNanos;
+        long count;
+        double sum;
+        long[] buckets;
+
+        SeriesState(final SeriesDescriptor series, final Attributes attributes, final long startNanos)
+        {
+            this.series = series;
+            this.attributes = attributes;
+            this.startNanos = startNanos;
+            this.baselineNanos = startNanos;
+        }
+    }
+
+    /** One meta-metric series. */
+    private static final class MetaState
+    {
+        final Attributes attributes;
+        final long startNanos;
+        long baselineNanos;
+        double value;
+
+        MetaState(final Attributes attributes, final long startNanos)
+        {
+            this.attributes = attributes;
+            this.startNanos = startNanos;
+            this.baselineNanos = startNanos;
+        }
+    }
+
+    /** A baseline to apply once the export is accepted. */
+    private static final class Pending
+    {
+        private final SeriesState series;
+        private final MetaState meta;
+        private final long nanos;
+        private final long count;
+        private final double value;
+        private final long[] buckets;
+
+        Pending(final SeriesState series, final long nanos, final long count, final double sum, final long[] buckets)
+        {
+            this.series = series;
+            this.meta = null;
+            this.nanos = nanos;
+            this.count = count;
+            this.value = sum;
+            this.buckets = buckets;
+        }
+
+        Pending(final MetaState meta, final long nanos, final double value)
+        {
+            this.series = null;
+            this.meta = meta;
+            this.nanos = nanos;
+            this.count = 0;
+            this.value = value;
+            this.buckets = null;
+        }
+
+        void apply()
+        {
+            if (meta != null)
+            {
+                meta.value = value;
+                meta.baselineNanos = nanos;
+                return;
+            }
+            series.count = count;
+            series.sum = value;
+            series.buckets = buckets;
+            series.baselineNanos = nanos;
+        }
+    }
+}
