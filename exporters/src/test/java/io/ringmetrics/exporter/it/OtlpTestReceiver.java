@@ -62,6 +62,7 @@ public final class OtlpTestReceiver implements AutoCloseable
     private ExecutorService executor;
     private volatile int failStatus;
     private volatile CountDownLatch hold = new CountDownLatch(0);
+    private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
 
     private OtlpTestReceiver(final int port)
     {
@@ -135,6 +136,12 @@ public final class OtlpTestReceiver implements AutoCloseable
         hold = new CountDownLatch(1);
     }
 
+    /** @return requests being held now ({@link #hang()}). */
+    public int held()
+    {
+        return held.get();
+    }
+
     /** Answers the held requests and every later one normally. */
     public void release()
     {
@@ -150,6 +157,7 @@ public final class OtlpTestReceiver implements AutoCloseable
             {
                 body = in.readAllBytes();
             }
+            held.incrementAndGet();
             try
             {
                 hold.await(60, TimeUnit.SECONDS);
@@ -158,6 +166,10 @@ public final class OtlpTestReceiver implements AutoCloseable
             {
                 Thread.currentThread().interrupt();
                 return;
+            }
+            finally
+            {
+                held.decrementAndGet();
             }
             final int status = failStatus;
             if (status != 0)
