@@ -1,14 +1,11 @@
 package io.ringmetrics.exporter.otlp;
 
-import io.opentelemetry.api.common.AttributesBuilder;
-import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporterBuilder;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.RetryPolicy;
 import io.opentelemetry.sdk.metrics.data.MetricData;
-import io.opentelemetry.sdk.resources.Resource;
 import io.ringmetrics.MetricsEngine;
 import io.ringmetrics.config.MetricsErrorConfig;
 import io.ringmetrics.config.OtlpSettings;
@@ -71,13 +68,7 @@ final class OtlpPush
         // Each attempt is bounded by the timeout, each back-off by maxBackoff; beyond that the result is abandoned.
         this.exportBoundNanos = maxAttempts * (settings.timeout().toNanos() * 2 + maxBackoff.toNanos()) +
             TimeUnit.SECONDS.toNanos(1);
-        final AttributesBuilder resource = Attributes.builder()
-            .put("telemetry.sdk.language", "java")
-            .put("telemetry.sdk.name", "ringmetrics");
-        settings.resource().forEach(resource::put);
-        this.mapper = new OtlpSnapshotMapper(Resource.create(resource.build()), namespace, settings.temporality(),
-            engine.errors(), engine.config().limits().maxLabelCombinations(), engine.config().limits().maxMetrics(),
-            TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()));
+        this.mapper = OtlpSnapshotMapper.forEngine(settings, namespace, engine);
         this.thread = new Thread(this::run, "ringmetrics-otlp");
         this.thread.setDaemon(true);
     }

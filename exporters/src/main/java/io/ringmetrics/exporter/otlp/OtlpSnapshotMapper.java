@@ -13,6 +13,8 @@ import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.MetricDataType;
 import io.opentelemetry.sdk.metrics.data.SumData;
 import io.opentelemetry.sdk.resources.Resource;
+import io.ringmetrics.MetricsEngine;
+import io.ringmetrics.config.OtlpSettings;
 import io.ringmetrics.config.OtlpTemporality;
 import io.ringmetrics.error.ErrorCounters;
 import io.ringmetrics.registry.MetricFamily;
@@ -50,9 +52,10 @@ import java.util.concurrent.TimeUnit;
  * <b>Start times.</b> Cumulative points start when this mapper first saw the series (the previous export, or the
  * exporter's start for series present then); delta points at their baseline's time.
  * <p>
- * <b>Threading.</b> Not thread-safe: owned by the exporter thread (or a benchmark).
+ * <b>Threading.</b> Not thread-safe: owned by the exporter thread (or a benchmark). Public for benchmarks and for a
+ * service that hands the SDK's exporter its own {@code MetricData}; {@link OtlpExporter} is the way to push.
  */
-final class OtlpSnapshotMapper
+public final class OtlpSnapshotMapper
 {
     private final Resource resource;
     private final InstrumentationScopeInfo scope;
@@ -93,13 +96,35 @@ final class OtlpSnapshotMapper
     }
 
     /**
+     * A mapper for an engine, as {@link OtlpExporter} builds it: the resource from the settings plus
+     * {@code telemetry.sdk.language=java} and {@code telemetry.sdk.name=ringmetrics}, the engine's limits for the
+     * meta-metrics, series present now starting now.
+     *
+     * @param settings  resource and temporality.
+     * @param namespace prefix of every name, or {@code null}.
+     * @param engine    the engine whose snapshots will be mapped.
+     * @return a new mapper.
+     */
+    public static OtlpSnapshotMapper forEngine(
+        final OtlpSettings settings, final String namespace, final MetricsEngine engine)
+    {
+        final AttributesBuilder resource = Attributes.builder()
+            .put("telemetry.sdk.language", "java")
+            .put("telemetry.sdk.name", "ringmetrics");
+        settings.resource().forEach(resource::put);
+        return new OtlpSnapshotMapper(Resource.create(resource.build()), namespace, settings.temporality(),
+            engine.errors(), engine.config().limits().maxLabelCombinations(), engine.config().limits().maxMetrics(),
+            TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()));
+    }
+
+    /**
      * The metrics of one snapshot; with delta temporality, the new baselines wait for {@link #commit()} or
      * {@link #discard()} (a second {@code map} without either discards them first).
      *
      * @param snapshot the snapshot.
      * @return one {@link MetricData} per family with points, meta-metrics last.
      */
-    List<MetricData> map(final MetricsSnapshot snapshot)
+    public List<MetricData> map(final MetricsSnapshot snapshot)
     {
         pending.clear();
         final long now = TimeUnit.MILLISECONDS.toNanos(snapshot.timestampMillis());
@@ -126,7 +151,7 @@ final class OtlpSnapshotMapper
     }
 
     /** The export of the last {@link #map} was accepted: its values become the baselines. */
-    void commit()
+    public void commit()
     {
         for (final Pending p : pending)
         {
@@ -136,7 +161,7 @@ final class OtlpSnapshotMapper
     }
 
     /** The export of the last {@link #map} failed: the baselines stay, its deltas are sent again later. */
-    void discard()
+    public void discard()
     {
         pending.clear();
     }
