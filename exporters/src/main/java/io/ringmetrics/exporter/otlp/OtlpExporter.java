@@ -136,7 +136,8 @@ public final class OtlpExporter implements MetricsExporter
 
     /**
      * Exports everything published before this call, then stops the export thread and the HTTP client. Waits for
-     * the final export at most the engine's snapshot timeout plus the longest time the retries can take. Idempotent.
+     * the final export at most the engine's snapshot timeout plus the OTLP timeout plus 10 s (then it is abandoned,
+     * retries included, and counted as {@code export_timeout}). Idempotent.
      */
     @Override
     public void close()

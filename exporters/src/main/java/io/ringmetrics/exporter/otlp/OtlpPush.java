@@ -242,8 +242,10 @@ final class OtlpPush
     {
         closing = true;
         LockSupport.unpark(thread);
-        final long deadline = System.nanoTime() + engine.config().snapshotTimeout().toNanos() + exportBoundNanos +
-            CLOSE_MARGIN_NANOS;
+        // One request's timeout for the final export, not its retries: a service stopping beside a dead collector
+        // waits at most snapshot timeout + OTEL_EXPORTER_OTLP_TIMEOUT + 10 s, then the export is abandoned.
+        final long deadline = System.nanoTime() + engine.config().snapshotTimeout().toNanos() +
+            settings.timeout().toNanos() + CLOSE_MARGIN_NANOS;
         boolean interrupted = false;
         while (thread.isAlive())
         {
