@@ -180,6 +180,10 @@ final class OtlpPush
             return;
         }
         mapper.discard();
+        if (!result.isDone())
+        {
+            mapper.abandonPoints(); // the SDK may still read them
+        }
         final Throwable failure = result.getFailureThrowable();
         failed(reason(result.isDone(), failure), "export to " + settings.endpoint() + " failed" +
             (failure == null ? (result.isDone() ? "" : ": no answer in time") : ": " + describe(failure)) +

@@ -26,6 +26,7 @@ import io.ringmetrics.snapshot.MetricsSnapshot;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +53,10 @@ import java.util.concurrent.TimeUnit;
  * <b>Start times.</b> Cumulative points start when this mapper first saw the series (the previous export, or the
  * exporter's start for series present then); delta points at their baseline's time.
  * <p>
+ * <b>Allocation.</b> Each series keeps its point objects ({@link ReusablePoints}) and each family its point list,
+ * refilled at every export, so an export allocates little beyond the snapshot: the caller must have the previous
+ * export's result before calling {@link #map} again, or call {@link #abandonPoints()}.
+ * <p>
  * <b>Threading.</b> Not thread-safe: owned by the exporter thread (or a benchmark). Public for benchmarks and for a
  * service that hands the SDK's exporter its own {@code MetricData}; {@link OtlpExporter} is the way to push.
  */
@@ -68,7 +73,10 @@ public final class OtlpSnapshotMapper
     private final Map<String, MetaState> metaStates = new HashMap<>();
     private final Map<String, String> names = new HashMap<>();
     private final List<Pending> pending = new ArrayList<>();
+    private final Map<MetricFamily, List<Object>> pointLists = new IdentityHashMap<>();
+    private final Map<MetricFamily, List<Double>> bounds = new IdentityHashMap<>();
     private SeriesState[] bySlot = new SeriesState[256];
+    private int generation;
     private long previousEpochNanos;
 
     /**
@@ -168,20 +176,20 @@ public final class OtlpSnapshotMapper
 
     private void counter(final MetricsSnapshot.FamilySamples samples, final long now, final List<MetricData> out)
     {
-        final List<LongPointData> points = new ArrayList<>(samples.size());
+        final List<LongPointData> points = pointList(samples.family());
         for (int i = 0; i < samples.size(); i++)
         {
             final SeriesState s = state(samples.series(i));
             final long value = samples.counterValue(i);
             if (!delta)
             {
-                points.add(LongPointData.create(s.startNanos, now, s.attributes, value));
+                points.add(s.longPoint(generation).set(s.startNanos, now, value));
                 continue;
             }
             final long base = value >= s.count ? s.count : 0;
             if (value != base)
             {
-                points.add(LongPointData.create(s.baselineNanos, now, s.attributes, value - base));
+                points.add(s.longPoint(generation).set(s.baselineNanos, now, value - base));
                 pending.add(new Pending(s, now, value, 0.0, null));
             }
         }
@@ -194,14 +202,14 @@ public final class OtlpSnapshotMapper
 
     private void gauge(final MetricsSnapshot.FamilySamples samples, final long now, final List<MetricData> out)
     {
-        final List<DoublePointData> points = new ArrayList<>(samples.size());
+        final List<DoublePointData> points = pointList(samples.family());
         for (int i = 0; i < samples.size(); i++)
         {
             final SeriesState s = state(samples.series(i));
             final double value = samples.gaugeValue(i);
             if (Double.isFinite(value))
             {
-                points.add(DoublePointData.create(s.startNanos, now, s.attributes, value, List.of()));
+                points.add(s.doublePoint(generation).set(s.startNanos, now, value));
             }
         }
         if (!points.isEmpty())
@@ -213,16 +221,24 @@ public final class OtlpSnapshotMapper
     private void histogram(final MetricsSnapshot.FamilySamples samples, final long now, final List<MetricData> out)
     {
         final List<Double> bounds = boundaries(samples.family());
-        final List<HistogramPointData> points = new ArrayList<>(samples.size());
+        final List<HistogramPointData> points = pointList(samples.family());
         for (int i = 0; i < samples.size(); i++)
         {
             final SeriesState s = state(samples.series(i));
             final HistogramSample h = samples.histogram(i);
-            final long[] counts = h.bucketCounts();
+            if (h.bucketCount() != bounds.size() + 1)
+            {
+                throw new IllegalStateException(samples.series(i) + ": " + h.bucketCount() + " buckets for " +
+                    bounds.size() + " bounds");
+            }
             if (!delta)
             {
-                points.add(HistogramPointData.create(s.startNanos, now, s.attributes, h.sum(), h.count() > 0, h.min(),
-                    h.count() > 0, h.max(), bounds, asList(counts)));
+                final ReusablePoints.HistogramPoint p = s.histogramPoint(generation, bounds);
+                for (int b = 0; b < p.counts.length; b++)
+                {
+                    p.counts[b] = h.bucketCountAt(b);
+                }
+                points.add(p.set(s.startNanos, now, h.sum(), h.count() > 0, h.min(), h.max()));
                 continue;
             }
             final boolean reset = s.buckets == null || h.count() < s.count;
@@ -230,18 +246,13 @@ public final class OtlpSnapshotMapper
             {
                 continue;
             }
-            final long[] deltas = counts.clone();
-            double sum = h.sum();
-            if (!reset)
+            final long[] counts = h.bucketCounts();
+            final ReusablePoints.HistogramPoint p = s.histogramPoint(generation, bounds);
+            for (int b = 0; b < p.counts.length; b++)
             {
-                for (int b = 0; b < deltas.length; b++)
-                {
-                    deltas[b] -= s.buckets[b];
-                }
-                sum -= s.sum;
+                p.counts[b] = reset ? counts[b] : counts[b] - s.buckets[b];
             }
-            points.add(HistogramPointData.create(s.baselineNanos, now, s.attributes, sum, false, 0, false, 0, bounds,
-                asList(deltas)));
+            points.add(p.set(s.baselineNanos, now, reset ? h.sum() : h.sum() - s.sum, false, 0, 0));
             pending.add(new Pending(s, now, h.count(), h.sum(), counts));
         }
         if (!points.isEmpty())
@@ -344,28 +355,39 @@ public final class OtlpSnapshotMapper
         return s;
     }
 
-    private static List<Double> boundaries(final MetricFamily family)
+    /**
+     * The export of the last {@link #map} was abandoned before it completed: the SDK's exporter may still read its
+     * points, so the next exports use new ones.
+     */
+    public void abandonPoints()
     {
-        final double[] bounds = family.histogramSpec().bucketBounds();
-        final List<Double> list = new ArrayList<>(bounds.length);
-        for (final double b : bounds)
-        {
-            if (b != Double.POSITIVE_INFINITY)
-            {
-                list.add(b);
-            }
-        }
-        return list;
+        generation++;
+        pointLists.clear();
     }
 
-    private static List<Long> asList(final long[] values)
+    /** The family's point list of this export: one list per family, emptied and refilled at every export. */
+    @SuppressWarnings("unchecked")
+    private <P> List<P> pointList(final MetricFamily family)
     {
-        final List<Long> list = new ArrayList<>(values.length);
-        for (final long v : values)
+        final List<Object> list = pointLists.computeIfAbsent(family, f -> new ArrayList<>());
+        list.clear();
+        return (List<P>)list;
+    }
+
+    private List<Double> boundaries(final MetricFamily family)
+    {
+        return bounds.computeIfAbsent(family, f ->
         {
-            list.add(v);
-        }
-        return list;
+            final List<Double> list = new ArrayList<>();
+            for (final double b : f.histogramSpec().bucketBounds())
+            {
+                if (b != Double.POSITIVE_INFINITY)
+                {
+                    list.add(b);
+                }
+            }
+            return List.copyOf(list);
+        });
     }
 
     /** One series: its attributes, start, and (delta) the baseline the collector has accepted. */
@@ -378,6 +400,8 @@ public final class OtlpSnapshotMapper
         long count;
         double sum;
         long[] buckets;
+        private Object point;
+        private int pointGeneration;
 
         SeriesState(final SeriesDescriptor series, final Attributes attributes, final long startNanos)
         {
@@ -385,6 +409,36 @@ public final class OtlpSnapshotMapper
             this.attributes = attributes;
             this.startNanos = startNanos;
             this.baselineNanos = startNanos;
+        }
+
+        ReusablePoints.LongPoint longPoint(final int generation)
+        {
+            if (point == null || pointGeneration != generation)
+            {
+                point = new ReusablePoints.LongPoint(attributes);
+                pointGeneration = generation;
+            }
+            return (ReusablePoints.LongPoint)point;
+        }
+
+        ReusablePoints.DoublePoint doublePoint(final int generation)
+        {
+            if (point == null || pointGeneration != generation)
+            {
+                point = new ReusablePoints.DoublePoint(attributes);
+                pointGeneration = generation;
+            }
+            return (ReusablePoints.DoublePoint)point;
+        }
+
+        ReusablePoints.HistogramPoint histogramPoint(final int generation, final List<Double> boundaries)
+        {
+            if (point == null || pointGeneration != generation)
+            {
+                point = new ReusablePoints.HistogramPoint(attributes, boundaries);
+                pointGeneration = generation;
+            }
+            return (ReusablePoints.HistogramPoint)point;
         }
     }
 
