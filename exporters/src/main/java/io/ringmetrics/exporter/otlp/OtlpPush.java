@@ -60,8 +60,9 @@ final class OtlpPush
             .setEndpoint(settings.endpoint())
             .setTimeout(settings.timeout())
             .setConnectTimeout(settings.timeout())
-            .setRetryPolicy(RetryPolicy.builder().setMaxAttempts(maxAttempts).setInitialBackoff(initialBackoff)
-                .setMaxBackoff(maxBackoff).setBackoffMultiplier(1.5).build())
+            // The SDK's policy takes 2 to 5 attempts; null is "no retry".
+            .setRetryPolicy(maxAttempts == 1 ? null : RetryPolicy.builder().setMaxAttempts(maxAttempts)
+                .setInitialBackoff(initialBackoff).setMaxBackoff(maxBackoff).setBackoffMultiplier(1.5).build())
             .setMeterProvider(MeterProvider::noop);
         settings.headers().forEach(builder::addHeader);
         this.exporter = builder.build();

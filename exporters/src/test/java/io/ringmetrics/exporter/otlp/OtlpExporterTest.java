@@ -335,4 +335,34 @@ class OtlpExporterTest
             assertEquals(12, counterTotal(receiver.received(), "events_total", null, OtlpTemporality.DELTA));
         }
     }
+
+    @Test
+    void aCollectorThatNeverAnswersIsCountedAsExportTimeoutAndCloseStillReturns() throws Exception
+    {
+        try (OtlpTestReceiver receiver = OtlpTestReceiver.start();
+            MetricsEngine engine = MetricsEngine.start())
+        {
+            receiver.hang();
+            final OtlpExporter exporter = OtlpExporter.builder()
+                .otlp(OtlpSettings.builder().endpoint(OtlpSettings.metricsEndpoint(receiver.endpoint()))
+                    .interval(Duration.ofMillis(50)).timeout(Duration.ofMillis(300)).build())
+                .retries(1, Duration.ofMillis(10), Duration.ofMillis(10))
+                .build();
+            exporter.start(engine);
+            engine.counter("events_total").increment();
+            final long deadline = System.nanoTime() + WAIT.toNanos();
+            while (engine.errors().total(ErrorType.EXPORT_TIMEOUT) < 2 && System.nanoTime() < deadline)
+            {
+                Thread.sleep(20);
+            }
+            assertTrue(engine.errors().total(ErrorType.EXPORT_TIMEOUT) >= 2, "timeouts counted: " +
+                engine.errors().entries(ErrorType.Category.EXPORT));
+            final long start = System.nanoTime();
+            exporter.close(); // the final export times out as well
+            final long closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(closeMillis < WAIT.toMillis(), "close returned, after " + closeMillis + " ms");
+            assertEquals(0, exporter.stats().points(), "nothing was accepted");
+            receiver.release();
+        }
+    }
 }
