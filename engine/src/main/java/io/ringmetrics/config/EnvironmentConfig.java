@@ -12,6 +12,8 @@ import io.ringmetrics.writer.WriterIdleStrategy;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -164,7 +166,8 @@ public final class EnvironmentConfig
     private MetricsSettings read()
     {
         final MetricsSettings.Builder settings = MetricsSettings.builder();
-        settings.exporter(enumValue("METRICS_EXPORTER", ExporterKind.class, ExporterKind.PROMETHEUS));
+        final Set<ExporterKind> exporters = exporters("METRICS_EXPORTER");
+        settings.exporters(exporters);
         settings.prometheusNamespace(namespace("PROMETHEUS_NAMESPACE"));
         settings.allowRemoval(bool("PROMETHEUS_ALLOW_REMOVAL", true));
         settings.httpHost(host("METRICS_HTTP_HOST", "127.0.0.1"));
@@ -186,6 +189,7 @@ public final class EnvironmentConfig
         settings.statsdMaxPacketSize((int)number("STATSD_MAX_PACKET_SIZE", 1432, 64, 65_507));
         settings.statsdTagStyle(enumValue("STATSD_TAG_STYLE", StatsdTagStyle.class, StatsdTagStyle.NONE));
         settings.statsdProtocol(enumValue("STATSD_PROTOCOL", StatsdProtocol.class, StatsdProtocol.DEFAULT));
+        settings.otlp(otlp(exporters.contains(ExporterKind.OTLP)));
 
         final MetricsResourceConfig limits = limits();
         final EngineConfig.Builder engine = EngineConfig.builder().limits(limits);
@@ -236,6 +240,142 @@ public final class EnvironmentConfig
         b.enableMetricCleanup(bool("METRICS_ENABLE_CLEANUP", false));
         b.cleanupIntervalSeconds(number("METRICS_CLEANUP_INTERVAL_SECONDS", 300, 1, 31_536_000));
         return b.build();
+    }
+
+    /**
+     * {@code METRICS_EXPORTER}: one exporter, or several separated by commas, each at most once, in any order;
+     * {@code null} only alone.
+     */
+    private Set<ExporterKind> exporters(final String name)
+    {
+        final String v = value(name);
+        if (v == null)
+        {
+            return EnumSet.of(ExporterKind.PROMETHEUS);
+        }
+        final EnumSet<ExporterKind> kinds = EnumSet.noneOf(ExporterKind.class);
+        boolean ok = true;
+        for (final String part : v.split(",", -1))
+        {
+            final String normalized = part.trim().toUpperCase(Locale.ROOT);
+            final ExporterKind kind = Arrays.stream(ExporterKind.values()).filter(k -> k.name().equals(normalized))
+                .findFirst().orElse(null);
+            ok &= kind != null && kinds.add(kind);
+        }
+        if (!ok || (kinds.contains(ExporterKind.NULL) && kinds.size() > 1))
+        {
+            problem(name, v, "prometheus, statsd, otlp, or several of them separated by commas, each once " +
+                "(e.g. prometheus,otlp); or null alone");
+            return EnumSet.of(ExporterKind.PROMETHEUS);
+        }
+        return kinds;
+    }
+
+    /**
+     * The standard {@code OTEL_*} variables of the OTLP exporter, as the OTel SDK's autoconfigure reads them. They
+     * are always read (so {@link #VARIABLES} lists them) but judged only when {@code otlp} is selected: a service
+     * may set them for its own OTel SDK (even {@code OTEL_EXPORTER_OTLP_PROTOCOL=grpc}) without pushing metrics.
+     */
+    private OtlpSettings otlp(final boolean selected)
+    {
+        final int problemsBefore = problems.size();
+        final OtlpSettings.Builder otlp = OtlpSettings.builder();
+        final String protocol = value("OTEL_EXPORTER_OTLP_PROTOCOL");
+        if (protocol != null && !protocol.equals(OtlpSettings.PROTOCOL))
+        {
+            problem("OTEL_EXPORTER_OTLP_PROTOCOL", protocol, OtlpSettings.PROTOCOL + " (gRPC is not supported)");
+        }
+        final String base = value("OTEL_EXPORTER_OTLP_ENDPOINT");
+        final String metrics = value("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT");
+        if (base != null && OtlpSettings.checkUrl(base) != null)
+        {
+            problem("OTEL_EXPORTER_OTLP_ENDPOINT", base, OtlpSettings.checkUrl(base));
+        }
+        else if (metrics == null && base != null)
+        {
+            otlp.endpoint(OtlpSettings.metricsEndpoint(base));
+        }
+        if (metrics != null && OtlpSettings.checkUrl(metrics) != null)
+        {
+            problem("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", metrics, OtlpSettings.checkUrl(metrics));
+        }
+        else if (metrics != null)
+        {
+            otlp.endpoint(metrics);
+        }
+        keyValues("OTEL_EXPORTER_OTLP_HEADERS", true).forEach(otlp::header);
+        otlp.timeout(Duration.ofMillis(millis("OTEL_EXPORTER_OTLP_TIMEOUT", OtlpSettings.DEFAULT_TIMEOUT)));
+        otlp.interval(Duration.ofMillis(millis("OTEL_METRIC_EXPORT_INTERVAL", OtlpSettings.DEFAULT_INTERVAL)));
+        otlp.serviceName(value("OTEL_SERVICE_NAME"));
+        keyValues("OTEL_RESOURCE_ATTRIBUTES", false).forEach(otlp::resourceAttribute);
+        final String temporality = value("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE");
+        if (temporality != null)
+        {
+            switch (temporality.toLowerCase(Locale.ROOT))
+            {
+                case "cumulative":
+                    break;
+                case "delta":
+                case "lowmemory":
+                    otlp.temporality(OtlpTemporality.DELTA);
+                    break;
+                default:
+                    problem("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", temporality,
+                        "one of cumulative, delta, lowmemory");
+            }
+        }
+        if (!selected)
+        {
+            problems.subList(problemsBefore, problems.size()).clear();
+        }
+        return otlp.build();
+    }
+
+    private Map<String, String> keyValues(final String name, final boolean header)
+    {
+        final String v = value(name);
+        if (v == null)
+        {
+            return Map.of();
+        }
+        final String allowed = "key=value pairs separated by commas, values percent-encoded (e.g. " +
+            (header ? "api-key=secret,x-tenant=a%20b" : "deployment.environment=prod,service.version=1.2") + ")";
+        try
+        {
+            final Map<String, String> pairs = OtlpSettings.keyValues(v);
+            for (final Map.Entry<String, String> e : pairs.entrySet())
+            {
+                if (header && !e.getKey().chars().allMatch(c -> c > 0x20 && c < 0x7F && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0) ||
+                    e.getValue().chars().anyMatch(c -> c < 0x20 || c == 0x7F))
+                {
+                    problem(name, header ? e.getKey() + "=..." : v, allowed);
+                    return Map.of();
+                }
+            }
+            return pairs;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            problem(name, header ? "(not shown: may hold a secret)" : v, allowed);
+            return Map.of();
+        }
+    }
+
+    private long millis(final String name, final Duration defaultValue)
+    {
+        final String v = value(name);
+        if (v == null)
+        {
+            return defaultValue.toMillis();
+        }
+        final long ms = OtlpSettings.millis(v);
+        if (ms < OtlpSettings.MIN_MILLIS || ms > OtlpSettings.MAX_MILLIS)
+        {
+            problem(name, v, "milliseconds from " + OtlpSettings.MIN_MILLIS + " to " + OtlpSettings.MAX_MILLIS +
+                ", or a whole number with a unit ms, s, m or h (e.g. 10s)");
+            return defaultValue.toMillis();
+        }
+        return ms;
     }
 
     private MetricsErrorConfig errors()

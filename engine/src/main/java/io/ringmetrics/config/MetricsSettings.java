@@ -3,6 +3,9 @@ package io.ringmetrics.config;
 import io.ringmetrics.EngineConfig;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Everything configurable, resolved and validated: the engine settings (with resource limits), the error
@@ -28,7 +31,7 @@ public final class MetricsSettings
     /** Longest {@code METRICS_HTTP_REQUEST_TIMEOUT_MS} and {@code METRICS_HTTP_RESPONSE_TIMEOUT_MS}. */
     public static final long MAX_HTTP_TIMEOUT_MS = 300_000;
 
-    private final ExporterKind exporter;
+    private final Set<ExporterKind> exporters;
     private final EngineConfig engine;
     private final MetricsErrorConfig errors;
     private final String prometheusNamespace;
@@ -46,10 +49,12 @@ public final class MetricsSettings
     private final int statsdMaxPacketSize;
     private final StatsdTagStyle statsdTagStyle;
     private final StatsdProtocol statsdProtocol;
+    private final OtlpSettings otlp;
 
     private MetricsSettings(final Builder b)
     {
-        this.exporter = b.exporter;
+        this.exporters = Collections.unmodifiableSet(EnumSet.copyOf(b.exporters));
+        this.otlp = b.otlp;
         this.engine = b.engine;
         this.errors = b.errors;
         this.prometheusNamespace = b.prometheusNamespace;
@@ -75,10 +80,25 @@ public final class MetricsSettings
         return new Builder();
     }
 
-    /** @return the exporter (METRICS_EXPORTER, default prometheus). */
+    /**
+     * @return the exporter (METRICS_EXPORTER, default prometheus); with several, the first of
+     *         {@link #exporters()}.
+     */
     public ExporterKind exporter()
     {
-        return exporter;
+        return exporters.iterator().next();
+    }
+
+    /** @return every exporter METRICS_EXPORTER selects (at least one), in {@link ExporterKind} order. */
+    public Set<ExporterKind> exporters()
+    {
+        return exporters;
+    }
+
+    /** @return the OTLP exporter's settings (OTEL_*). */
+    public OtlpSettings otlp()
+    {
+        return otlp;
     }
 
     /** @return engine settings including resource limits. */
@@ -198,7 +218,12 @@ public final class MetricsSettings
      */
     public String toString(final int boundHttpPort)
     {
-        return "exporter=" + exporter.name().toLowerCase(java.util.Locale.ROOT) +
+        final StringBuilder names = new StringBuilder();
+        for (final ExporterKind kind : exporters)
+        {
+            names.append(names.length() == 0 ? "" : ",").append(kind.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return "exporter=" + names +
             ", prometheus_namespace=" + (prometheusNamespace == null ? "(none)" : prometheusNamespace) +
             ", allow_removal=" + allowRemoval +
             ", http=" + httpHost + ':' + boundHttpPort + " threads=" + httpThreads + " max_connections=" +
@@ -207,13 +232,15 @@ public final class MetricsSettings
             ", statsd=" + statsdHost + ':' + statsdPort + " prefix=" + (statsdPrefix == null ? "(none)" : statsdPrefix) +
             " flush=" + statsdFlushInterval.toMillis() + "ms packet=" + statsdMaxPacketSize + " tags=" + statsdTagStyle +
             " protocol=" + statsdProtocol.name().toLowerCase(java.util.Locale.ROOT) +
+            ", otlp=" + otlp +
             ", " + engine + ", " + errors;
     }
 
     /** Builder of {@link MetricsSettings}. */
     public static final class Builder
     {
-        private ExporterKind exporter = ExporterKind.PROMETHEUS;
+        private Set<ExporterKind> exporters = EnumSet.of(ExporterKind.PROMETHEUS);
+        private OtlpSettings otlp = OtlpSettings.DEFAULTS;
         private EngineConfig engine = EngineConfig.DEFAULTS;
         private MetricsErrorConfig errors = MetricsErrorConfig.DEFAULTS;
         private String prometheusNamespace;
@@ -236,10 +263,32 @@ public final class MetricsSettings
         {
         }
 
-        /** @param v exporter @return this */
+        /** @param v the one exporter @return this */
         public Builder exporter(final ExporterKind v)
         {
-            exporter = v;
+            return exporters(EnumSet.of(v));
+        }
+
+        /**
+         * @param v several exporters at once (any order); {@link ExporterKind#NULL} only alone
+         * @return this
+         * @throws IllegalArgumentException if empty, or NULL with others.
+         */
+        public Builder exporters(final Set<ExporterKind> v)
+        {
+            if (v.isEmpty() || (v.contains(ExporterKind.NULL) && v.size() > 1))
+            {
+                throw new IllegalArgumentException("exporters must be one or more of prometheus, statsd, otlp, or " +
+                    "null alone: " + v);
+            }
+            exporters = EnumSet.copyOf(v);
+            return this;
+        }
+
+        /** @param v OTLP exporter settings @return this */
+        public Builder otlp(final OtlpSettings v)
+        {
+            otlp = java.util.Objects.requireNonNull(v, "otlp");
             return this;
         }
 

@@ -56,6 +56,10 @@ public enum ErrorType
     SEND_BUFFER_FULL("send_buffer_full", Category.EXPORT),
     /** Formatting an exposition failed. */
     FORMAT_FAILED("format_failed", Category.EXPORT),
+    /** An OTLP collector did not answer within {@code OTEL_EXPORTER_OTLP_TIMEOUT}, after every retry. */
+    EXPORT_TIMEOUT("export_timeout", Category.EXPORT),
+    /** An OTLP collector answered with an error status (HTTP 4xx or 5xx), after every retry. */
+    EXPORT_REJECTED("export_rejected", Category.EXPORT),
     /** A scrape refused with {@code 503}: every scrape worker busy and the scrape queue full, or queued too long. */
     TOO_MANY_SCRAPES("too_many_scrapes", Category.EXPORT),
     /** A connection cut (or refused) because the scrape endpoint's connection limit was reached. */

@@ -4,7 +4,7 @@ package io.ringmetrics.snapshot;
  * Immutable state of one histogram series at snapshot time.
  * <p>
  * {@code bucketCounts} are per bucket (not cumulative), in the order of the family's bounds, the last one being
- * {@code +Inf}; they always add up to {@link #count()}. Count, sum, buckets and {@link #max()} are exact. Quantile
+ * {@code +Inf}; they always add up to {@link #count()}. Count, sum, buckets, {@link #min()} and {@link #max()} are exact. Quantile
  * values are in the base unit and come from the HdrHistogram, so they carry its precision (2 significant digits by
  * default: up to 1 % above the true value), clamped to the exact smallest and largest observation; a series with
  * one observation reads that exact value at every quantile.
@@ -16,6 +16,7 @@ public final class HistogramSample
     private final long[] bucketCounts;
     private final double[] quantileValues;
     private final double max;
+    private final double min;
 
     /**
      * @param count          observations.
@@ -27,6 +28,22 @@ public final class HistogramSample
     public HistogramSample(
         final long count, final double sum, final long[] bucketCounts, final double[] quantileValues, final double max)
     {
+        this(count, sum, bucketCounts, quantileValues, max, 0.0);
+    }
+
+    /**
+     * @param count          observations.
+     * @param sum            sum of observations.
+     * @param bucketCounts   per-bucket counts, last is {@code +Inf}; owned by the sample.
+     * @param quantileValues values at {@code HistogramSpec.QUANTILES}; owned by the sample.
+     * @param max            exact largest observation, 0 if empty.
+     * @param min            exact smallest observation, 0 if empty.
+     */
+    public HistogramSample(
+        final long count, final double sum, final long[] bucketCounts, final double[] quantileValues, final double max,
+        final double min)
+    {
+        this.min = min;
         this.count = count;
         this.sum = sum;
         this.bucketCounts = bucketCounts;
@@ -74,6 +91,12 @@ public final class HistogramSample
     public double quantileValue(final int i)
     {
         return quantileValues[i];
+    }
+
+    /** @return the exact smallest observation since the series started, 0 if empty. */
+    public double min()
+    {
+        return min;
     }
 
     /** @return the exact largest observation, 0 if empty. */

@@ -168,7 +168,8 @@ public final class HistogramSeries
             sampledQuantiles = computeQuantiles();
             sampledCount = count;
         }
-        return new HistogramSample(count, sum, bucketCounts.clone(), sampledQuantiles, count > 0 ? max : 0.0);
+        return new HistogramSample(count, sum, bucketCounts.clone(), sampledQuantiles, count > 0 ? max : 0.0,
+            count > 0 ? min : 0.0);
     }
 
     private double[] computeQuantiles()

@@ -5,6 +5,7 @@ import io.ringmetrics.config.EnvironmentConfig;
 import io.ringmetrics.config.MetricsSettings;
 import io.ringmetrics.error.ConfigurationException;
 import io.ringmetrics.error.MetricsException;
+import io.ringmetrics.exporter.CompositeExporter;
 import io.ringmetrics.exporter.MetricsFactory;
 import io.ringmetrics.exporter.prometheus.PrometheusExporter;
 import io.ringmetrics.store.HistogramSpec;
@@ -98,19 +99,27 @@ public final class DemoService
 
         System.out.println("ringmetrics demo: simulated transcription API, " + workers + " workers x " + rate +
             " requests/s");
-        System.out.println("ringmetrics demo: configuration: " + (metrics.exporter() instanceof PrometheusExporter ?
-            settings.toString(((PrometheusExporter)metrics.exporter()).port()) : settings.toString()));
-        if (metrics.exporter() instanceof PrometheusExporter)
+        final PrometheusExporter prometheus =
+            CompositeExporter.find(metrics.exporter(), PrometheusExporter.class).orElse(null);
+        System.out.println("ringmetrics demo: configuration: " +
+            (prometheus != null ? settings.toString(prometheus.port()) : settings.toString()));
+        if (prometheus != null)
         {
-            final PrometheusExporter prometheus = (PrometheusExporter)metrics.exporter();
             System.out.println("ringmetrics demo: serving http://" + settings.httpHost() + ':' + prometheus.port() +
                 "/metrics and /health");
         }
-        else
+        if (settings.exporters().contains(io.ringmetrics.config.ExporterKind.STATSD))
         {
-            System.out.println("ringmetrics demo: exporting with " + metrics.exporter().name() +
-                (settings.exporter() == io.ringmetrics.config.ExporterKind.STATSD ?
-                    " to " + settings.statsdHost() + ':' + settings.statsdPort() : ""));
+            System.out.println("ringmetrics demo: exporting with statsd to " + settings.statsdHost() + ':' +
+                settings.statsdPort());
+        }
+        if (settings.exporters().contains(io.ringmetrics.config.ExporterKind.OTLP))
+        {
+            System.out.println("ringmetrics demo: exporting with otlp to " + settings.otlp().endpoint());
+        }
+        if (prometheus == null && settings.exporters().contains(io.ringmetrics.config.ExporterKind.NULL))
+        {
+            System.out.println("ringmetrics demo: exporting with null");
         }
         System.out.println("ringmetrics demo: press Ctrl-C (or send SIGTERM) to stop");
         threads.forEach(Thread::start);

@@ -9,14 +9,19 @@ import io.ringmetrics.config.MetricsErrorConfig;
 import io.ringmetrics.config.MetricsSettings;
 import io.ringmetrics.error.ErrorType;
 import io.ringmetrics.error.MetricsException;
+import io.ringmetrics.config.ExporterKind;
+import io.ringmetrics.exporter.otlp.OtlpExporter;
 import io.ringmetrics.exporter.prometheus.PrometheusExporter;
 import io.ringmetrics.exporter.statsd.StatsdConfig;
 import io.ringmetrics.exporter.statsd.StatsdExporter;
 import io.ringmetrics.limits.MetricsResourceConfig;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * Ready-made {@link Metrics} instances: from the environment, with a given exporter, with custom limits or error
- * handling. Each returns a running engine with its exporter started; close the {@code Metrics} to stop both.
+ * Ready-made {@link Metrics} instances: from the environment, with a given exporter (or several at once,
+ * {@link #withExporters}), with custom limits or error handling. Each returns a running engine with its exporter started; close the {@code Metrics} to stop both.
  * <pre>{@code
  * Metrics metrics = MetricsFactory.fromEnv();                  // throws ConfigurationException on a bad variable
  * Metrics metrics = MetricsFactory.fromEnvOrNullExporter();    // never throws: falls back, says why in one line
@@ -32,7 +37,8 @@ public final class MetricsFactory
     }
 
     /**
-     * Everything from the environment: {@code METRICS_EXPORTER} selects the exporter.
+     * Everything from the environment: {@code METRICS_EXPORTER} selects the exporter, or several separated by commas
+     * (then {@code Metrics.exporter()} is a {@link CompositeExporter}).
      *
      * @return running metrics.
      * @throws io.ringmetrics.error.ConfigurationException naming every bad variable, or an address that cannot be
@@ -115,20 +121,52 @@ public final class MetricsFactory
      */
     public static Metrics create(final MetricsSettings settings)
     {
-        final MetricsExporter exporter;
-        switch (settings.exporter())
+        final List<MetricsExporter> exporters = new ArrayList<>();
+        try
+        {
+            for (final ExporterKind kind : settings.exporters())
+            {
+                exporters.add(exporter(kind, settings));
+            }
+        }
+        catch (final RuntimeException | LinkageError ex)
+        {
+            exporters.forEach(MetricsExporter::close); // built but not started: nothing may stay bound
+            throw ex;
+        }
+        final MetricsExporter exporter = exporters.size() == 1 ? exporters.get(0) : CompositeExporter.of(exporters);
+        return withRemovalSetting(start(exporter, settings.engine(), settings.errors()), settings);
+    }
+
+    private static MetricsExporter exporter(final ExporterKind kind, final MetricsSettings settings)
+    {
+        switch (kind)
         {
             case STATSD:
-                exporter = new StatsdExporter(StatsdConfig.from(settings));
-                break;
+                return new StatsdExporter(StatsdConfig.from(settings));
+            case OTLP:
+                return OtlpExporter.builder().settings(settings).build();
             case NULL:
-                exporter = new NullExporter();
-                break;
+                return new NullExporter();
             default:
-                exporter = PrometheusExporter.builder().settings(settings).build();
-                break;
+                return PrometheusExporter.builder().settings(settings).build();
         }
-        return withRemovalSetting(start(exporter, settings.engine(), settings.errors()), settings);
+    }
+
+    /**
+     * Several exporters at once on one engine (the programmatic {@code METRICS_EXPORTER=prometheus,statsd,otlp}),
+     * other settings from the environment. Each exporter runs on its own threads and takes its own snapshots; find
+     * one again with {@link CompositeExporter#find}.
+     *
+     * @param exporters unstarted exporters with distinct names, e.g. {@link #prometheusExporter()} and
+     *                  {@link #otlpExporter()}.
+     * @return running metrics.
+     */
+    public static Metrics withExporters(final MetricsExporter... exporters)
+    {
+        final MetricsSettings env = EnvironmentConfig.fromEnv();
+        final MetricsExporter exporter = exporters.length == 1 ? exporters[0] : CompositeExporter.of(exporters);
+        return withRemovalSetting(start(exporter, env.engine(), env.errors()), env);
     }
 
     private static Metrics withRemovalSetting(final Metrics metrics, final MetricsSettings settings)
@@ -239,6 +277,17 @@ public final class MetricsFactory
     {
         return new StatsdExporter(StatsdConfig.from(EnvironmentConfig.fromEnv()).toBuilder().host(host).port(port)
             .build());
+    }
+
+    /**
+     * An OTLP exporter configured from the environment ({@code OTEL_*}, {@code PROMETHEUS_NAMESPACE}); needs the
+     * optional {@code opentelemetry-exporter-otlp} and {@code opentelemetry-exporter-sender-jdk}.
+     *
+     * @return an unstarted exporter.
+     */
+    public static MetricsExporter otlpExporter()
+    {
+        return OtlpExporter.fromEnv();
     }
 
     /** @return a new Null exporter. */

@@ -28,7 +28,8 @@ class BomPinsTestedVersionsTest
 {
     /** The groups whose versions a service takes from the BOM: ours and our runtime dependencies'. */
     private static final List<String> PINNED_GROUPS =
-        List.of("io.ringmetrics", "org.agrona", "com.lmax", "org.hdrhistogram", "io.prometheus", "io.micrometer");
+        List.of("io.ringmetrics", "org.agrona", "com.lmax", "org.hdrhistogram", "io.prometheus", "io.micrometer",
+            "io.opentelemetry");
     private static final Pattern PROPERTY = Pattern.compile("\\$\\{([^}]+)}");
 
     @Test

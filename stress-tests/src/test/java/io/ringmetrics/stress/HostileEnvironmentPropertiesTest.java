@@ -36,7 +36,9 @@ class HostileEnvironmentPropertiesTest
             Arbitraries.of("true", "false", "TRUE", "yes", "0", "1", "", " ", "1e3", "0x10", "-0", "NaN", "∞",
                 "prometheus", "statsd", "null", "dogstatsd", "none", "block", "drop", "backoff", "busy_spin",
                 "warn", "error", "debug", "a_b", "9lives", "my.app", "0.01,0.1,1", "1,1", "127.0.0.1", "::1",
-                "4096", "1024", "99999999999999999999"));
+                "4096", "1024", "99999999999999999999", "otlp", "prometheus,statsd,otlp", "otlp,otlp", "null,otlp",
+                "http://127.0.0.1:4318", "https://[::1]:4318/x/", "ftp://h", "http://", "a=b,c=%2C", "a=%zz", "=v",
+                "k=", "10s", "5m", "0ms", "delta", "lowmemory", "http/protobuf", "grpc"));
         return Arbitraries.maps(Arbitraries.of(EnvironmentConfig.VARIABLES), hostile).ofMaxSize(12);
     }
 
