@@ -201,6 +201,10 @@ public final class EnvironmentConfig
         engine.idleStrategy(enumValue("METRICS_IDLE_STRATEGY", WriterIdleStrategy.class, WriterIdleStrategy.BACKOFF));
         engine.backpressure(enumValue("METRICS_BACKPRESSURE", BackpressurePolicy.class, BackpressurePolicy.DROP));
         engine.snapshotTimeout(Duration.ofMillis(number("METRICS_SNAPSHOT_TIMEOUT_MS", 5_000, 1, 300_000)));
+        final String shmDir = value("METRICS_SHM_DIR");
+        engine.shmDirectory(shmDir == null ? null : java.nio.file.Path.of(shmDir));
+        engine.shmDeleteOnClose(bool("METRICS_SHM_DELETE_ON_CLOSE", true));
+        engine.shmReuseTimeout(Duration.ofMillis(number("METRICS_SHM_REUSE_TIMEOUT_MS", 1_000, 1, 600_000)));
         final HistogramSpec histogram = histogramSpec();
         if (histogram != null)
         {
