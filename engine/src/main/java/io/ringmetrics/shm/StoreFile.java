@@ -146,7 +146,7 @@ public final class StoreFile
         buffer.putInt(VERSION_OFFSET, LAYOUT_VERSION);
         buffer.putInt(HEADER_LENGTH_OFFSET, HEADER_LENGTH);
         buffer.putLong(PID_OFFSET, pid);
-        buffer.putLong(START_TIME_OFFSET, processStartMillis(ProcessHandle.current()));
+        buffer.putLong(START_TIME_OFFSET, StoreHeader.processStartMillis(ProcessHandle.current()));
         buffer.putLong(HEARTBEAT_OFFSET, System.currentTimeMillis());
         buffer.putInt(CAPACITY_OFFSET, capacity);
         buffer.putInt(RECORD_LENGTH_OFFSET, RECORD_LENGTH);
@@ -156,15 +156,6 @@ public final class StoreFile
         buffer.putInt(REUSE_TIMEOUT_OFFSET, (int)Math.min(Integer.MAX_VALUE, reuseTimeoutMillis));
         buffer.putIntRelease(STATUS_OFFSET, STATUS_RUNNING);
         buffer.putLongRelease(MAGIC_OFFSET, MAGIC); // last: a reader seeing the magic sees the whole header
-    }
-
-    /**
-     * @param process a process.
-     * @return its start time in epoch milliseconds as the OS reports it, or 0 if unknown.
-     */
-    static long processStartMillis(final ProcessHandle process)
-    {
-        return process.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
     }
 
     /**

@@ -32,8 +32,17 @@ public record StoreHeader(
         {
             return false;
         }
-        final long started = StoreFile.processStartMillis(process.get());
+        final long started = processStartMillis(process.get());
         return started == 0 || startTimeMillis == 0 || Math.abs(started - startTimeMillis) <= 1000;
+    }
+
+    /**
+     * @param process a process.
+     * @return its start time in epoch milliseconds as the OS reports it, or 0 if unknown.
+     */
+    static long processStartMillis(final ProcessHandle process)
+    {
+        return process.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
     }
 
     /**
