@@ -52,7 +52,7 @@ public final class StoreFile
 
     private final Path path;
     private final int capacity;
-    private final MappedByteBuffer mapped;
+    private final java.nio.ByteBuffer mapped;
     private final UnsafeBuffer buffer;
     private final UnsafeBuffer values;
     private final int recordsOffset;
@@ -65,7 +65,7 @@ public final class StoreFile
     private boolean closed;
 
     private StoreFile(
-        final Path path, final int capacity, final MappedByteBuffer mapped, final long reuseTimeoutMillis,
+        final Path path, final int capacity, final java.nio.ByteBuffer mapped, final long reuseTimeoutMillis,
         final boolean deleteOnClose)
     {
         this.path = path;
@@ -139,6 +139,29 @@ public final class StoreFile
         final StoreFile store = new StoreFile(path, capacity, mapped, reuseTimeoutMillis, deleteOnClose);
         store.writeHeader(pid, length);
         return store;
+    }
+
+    /**
+     * A store laid out in anonymous memory instead of a file, for tests and JCStress: read it with
+     * {@link StoreReader#wrap(java.nio.ByteBuffer, String)} over {@link #byteBuffer()}.
+     *
+     * @param capacity           slots.
+     * @param reuseTimeoutMillis reuse timeout.
+     * @return the store; {@link #close()} only marks it closed.
+     */
+    public static StoreFile inMemory(final int capacity, final long reuseTimeoutMillis)
+    {
+        final long length = fileLength(capacity);
+        final StoreFile store = new StoreFile(null, capacity,
+            org.agrona.BufferUtil.allocateDirectAligned((int)length, PAGE), reuseTimeoutMillis, false);
+        store.writeHeader(ProcessHandle.current().pid(), length);
+        return store;
+    }
+
+    /** @return the memory of the file (read-only use: {@link StoreReader#wrap}). */
+    public java.nio.ByteBuffer byteBuffer()
+    {
+        return mapped.duplicate();
     }
 
     private void writeHeader(final long pid, final long length)
@@ -256,20 +279,43 @@ public final class StoreFile
      */
     public void publish(final int slot, final SeriesDescriptor series, final HistogramSeries histogram)
     {
+        final String[] labels = new String[2 * series.labelCount()];
+        for (int i = 0; i < series.labelCount(); i++)
+        {
+            labels[2 * i] = series.labelName(i);
+            labels[2 * i + 1] = series.labelValue(i);
+        }
+        publish(slot, series.family().type(), series.family().name(), labels, series.family().histogramSpec(),
+            histogram);
+        published[slot] = series;
+    }
+
+    /**
+     * {@link #publish(int, SeriesDescriptor, HistogramSeries)} from its parts (tests, JCStress). Writer thread.
+     *
+     * @param slot      the slot.
+     * @param type      metric type.
+     * @param name      metric name.
+     * @param labels    label names and values, alternating.
+     * @param spec      the histogram's shape (histograms only).
+     * @param histogram its histogram state if it has one yet, else {@code null}.
+     */
+    public void publish(
+        final int slot, final MetricType type, final String name, final String[] labels, final HistogramSpec spec,
+        final HistogramSeries histogram)
+    {
         final int record = record(slot);
         final long oldState = buffer.getLong(record + STATE_OFFSET);
         if (state(oldState) == STATE_ALLOCATED) // never expected: the writer reclaims before a slot is reused
         {
             reclaimRecord(record, oldState);
         }
-        final MetricType type = series.family().type();
-        int flags = writeKey(record, series);
+        int flags = writeKey(record, name, labels);
         buffer.putInt(record + TYPE_OFFSET, type == MetricType.COUNTER ? TYPE_COUNTER :
             type == MetricType.GAUGE ? TYPE_GAUGE : TYPE_HISTOGRAM);
         buffer.putLong(record + RECLAIMED_AT_OFFSET, 0L);
         if (type == MetricType.HISTOGRAM)
         {
-            final HistogramSpec spec = series.family().histogramSpec();
             final int area = record + HISTOGRAM_AREA_OFFSET;
             if (histogram != null)
             {
@@ -286,7 +332,6 @@ public final class StoreFile
         }
         buffer.putInt(record + FLAGS_OFFSET, flags);
         buffer.putLongRelease(record + STATE_OFFSET, stateWord(generation(oldState) + 1, STATE_ALLOCATED));
-        published[slot] = series;
     }
 
     /**
@@ -343,12 +388,12 @@ public final class StoreFile
         buffer.putLongRelease(area + H_SEQUENCE, sequence + 1);
     }
 
-    private int writeKey(final int record, final SeriesDescriptor series)
+    private int writeKey(final int record, final String metricName, final String[] labels)
     {
         int at = record + KEY_OFFSET;
         final int end = at + KEY_CAPACITY;
         int flags = 0;
-        byte[] name = series.family().name().getBytes(StandardCharsets.UTF_8);
+        byte[] name = metricName.getBytes(StandardCharsets.UTF_8);
         if (name.length > KEY_CAPACITY - 2)
         {
             name = java.util.Arrays.copyOf(name, KEY_CAPACITY - 2); // names are ASCII ([a-zA-Z_:][a-zA-Z0-9_:]*)
@@ -356,10 +401,10 @@ public final class StoreFile
         }
         at = putString(at, name);
         int pairs = 0;
-        for (int i = 0; i < series.labelCount(); i++)
+        for (int i = 0; i + 1 < labels.length; i += 2)
         {
-            final byte[] k = series.labelName(i).getBytes(StandardCharsets.UTF_8);
-            final byte[] v = series.labelValue(i).getBytes(StandardCharsets.UTF_8);
+            final byte[] k = labels[i].getBytes(StandardCharsets.UTF_8);
+            final byte[] v = labels[i + 1].getBytes(StandardCharsets.UTF_8);
             if (at + 4 + k.length + v.length > end)
             {
                 flags |= FLAG_KEY_TRUNCATED;
@@ -472,6 +517,10 @@ public final class StoreFile
         closed = true;
         buffer.wrap(new byte[0]);
         values.wrap(new byte[0]);
+        if (path == null)
+        {
+            return; // in memory
+        }
         IoUtil.unmap(mapped);
         if (deleteOnClose)
         {
