@@ -243,7 +243,7 @@ public final class StoreReader implements AutoCloseable
     {
         java.util.Objects.checkIndex(slot, capacity);
         final int record = recordsOffset + slot * RECORD_LENGTH;
-        final byte[] key = new byte[KEY_CAPACITY];
+        byte[] key = null; // only for allocated records: a listing reads every record, most of them free
         for (int attempt = 0; attempt < RECORD_ATTEMPTS; attempt++)
         {
             final long before = (long)LONGS.getAcquire(buffer, record + STATE_OFFSET);
@@ -260,6 +260,10 @@ public final class StoreReader implements AutoCloseable
             final int flags = buffer.getInt(record + FLAGS_OFFSET);
             final int keyLength = buffer.getInt(record + KEY_LENGTH_OFFSET);
             final int pairs = buffer.getInt(record + LABEL_PAIRS_OFFSET);
+            if (key == null)
+            {
+                key = new byte[KEY_CAPACITY];
+            }
             buffer.get(record + KEY_OFFSET, key, 0, KEY_CAPACITY);
             long raw = 0;
             HistogramValues histogram = null;

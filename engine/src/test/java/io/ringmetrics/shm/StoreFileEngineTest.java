@@ -240,6 +240,23 @@ class StoreFileEngineTest
         }
     }
 
+    @Test
+    void theVariablesSetTheEngineConfigAndBadValuesAreNamed(@TempDir final Path dir)
+    {
+        final EngineConfig config = io.ringmetrics.config.EnvironmentConfig.from(java.util.Map.of(
+            "METRICS_SHM_DIR", dir.toString(), "METRICS_SHM_DELETE_ON_CLOSE", "false",
+            "METRICS_SHM_REUSE_TIMEOUT_MS", "250")).engine();
+        assertEquals(dir, config.shmDirectory());
+        assertFalse(config.shmDeleteOnClose());
+        assertEquals(Duration.ofMillis(250), config.shmReuseTimeout());
+        final var ex = org.junit.jupiter.api.Assertions.assertThrows(io.ringmetrics.error.ConfigurationException.class,
+            () -> io.ringmetrics.config.EnvironmentConfig.from(java.util.Map.of("METRICS_SHM_REUSE_TIMEOUT_MS", "0",
+                "METRICS_SHM_DELETE_ON_CLOSE", "maybe")));
+        assertTrue(ex.getMessage().contains("METRICS_SHM_REUSE_TIMEOUT_MS='0' is invalid; allowed: a whole number " +
+            "from 1 to 600000"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("METRICS_SHM_DELETE_ON_CLOSE='maybe' is invalid"), ex.getMessage());
+    }
+
     static void patchLong(final Path file, final long offset, final long value) throws IOException
     {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
