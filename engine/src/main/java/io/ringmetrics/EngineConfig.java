@@ -6,6 +6,7 @@ import io.ringmetrics.store.HistogramSpec;
 import io.ringmetrics.writer.WriterIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -33,6 +34,9 @@ public final class EngineConfig
     private final Duration snapshotTimeout;
     private final int maxPooledRings;
     private final MetricsResourceConfig limits;
+    private final Path shmDirectory;
+    private final boolean shmDeleteOnClose;
+    private final Duration shmReuseTimeout;
 
     private EngineConfig(final Builder b)
     {
@@ -46,6 +50,9 @@ public final class EngineConfig
         this.snapshotTimeout = b.snapshotTimeout;
         this.maxPooledRings = b.maxPooledRings;
         this.limits = b.limits;
+        this.shmDirectory = b.shmDirectory;
+        this.shmDeleteOnClose = b.shmDeleteOnClose;
+        this.shmReuseTimeout = b.shmReuseTimeout;
     }
 
     /** @return a builder with the defaults. */
@@ -68,6 +75,9 @@ public final class EngineConfig
         b.snapshotTimeout = snapshotTimeout;
         b.maxPooledRings = maxPooledRings;
         b.limits = limits;
+        b.shmDirectory = shmDirectory;
+        b.shmDeleteOnClose = shmDeleteOnClose;
+        b.shmReuseTimeout = shmReuseTimeout;
         return b;
     }
 
@@ -153,12 +163,35 @@ public final class EngineConfig
         return limits;
     }
 
+    /**
+     * @return directory of the memory-mapped store file other processes can read ({@code ringmetrics-<pid>.dat}),
+     *         or {@code null} (the default): values stay in anonymous off-heap memory.
+     */
+    public Path shmDirectory()
+    {
+        return shmDirectory;
+    }
+
+    /** @return whether a clean close deletes the store file (default true); a crash always leaves it. */
+    public boolean shmDeleteOnClose()
+    {
+        return shmDeleteOnClose;
+    }
+
+    /** @return how long a reclaimed store-file record (and its slot) stays unused before reuse (default 1 s). */
+    public Duration shmReuseTimeout()
+    {
+        return shmReuseTimeout;
+    }
+
     @Override
     public String toString()
     {
         return "ring_size=" + ringSize + ", initial_ring_size=" + initialRingSize + ", idle_strategy=" +
             (customIdleStrategy != null ? "custom" : idleStrategy) + ", backpressure=" + backpressure +
-            ", snapshot_timeout=" + snapshotTimeout.toMillis() + "ms, " + limits;
+            ", snapshot_timeout=" + snapshotTimeout.toMillis() + "ms, shm_dir=" + shmDirectory +
+            ", shm_delete_on_close=" + shmDeleteOnClose + ", shm_reuse_timeout=" + shmReuseTimeout.toMillis() + "ms, " +
+            limits;
     }
 
     /** Builder of {@link EngineConfig}. */
@@ -174,6 +207,9 @@ public final class EngineConfig
         private Duration snapshotTimeout = Duration.ofSeconds(5);
         private int maxPooledRings = 64;
         private MetricsResourceConfig limits = MetricsResourceConfig.DEFAULTS;
+        private Path shmDirectory;
+        private boolean shmDeleteOnClose = true;
+        private Duration shmReuseTimeout = Duration.ofSeconds(1);
 
         private Builder()
         {
@@ -306,6 +342,47 @@ public final class EngineConfig
         public Builder limits(final MetricsResourceConfig config)
         {
             limits = java.util.Objects.requireNonNull(config, "limits");
+            return this;
+        }
+
+        /**
+         * Puts the engine's values and a description of every series in a memory-mapped file,
+         * {@code <directory>/ringmetrics-<pid>.dat}, that other processes read with {@code io.ringmetrics.shm.StoreReader}
+         * or the {@code ringmetrics-stat} CLI, live or after a crash. Files of processes no longer running are removed
+         * from the directory at start.
+         *
+         * @param directory where the file goes (created if missing), e.g. {@code /dev/shm/ringmetrics}; {@code null}
+         *                  turns the file off (the default).
+         * @return this.
+         */
+        public Builder shmDirectory(final Path directory)
+        {
+            shmDirectory = directory;
+            return this;
+        }
+
+        /**
+         * @param delete whether a clean close deletes the store file (default true).
+         * @return this.
+         */
+        public Builder shmDeleteOnClose(final boolean delete)
+        {
+            shmDeleteOnClose = delete;
+            return this;
+        }
+
+        /**
+         * @param timeout how long a freed series' record and slot stay unused before a new series takes them, so a
+         *                reader never attributes a value to the wrong series: 1 ms..10 min.
+         * @return this.
+         */
+        public Builder shmReuseTimeout(final Duration timeout)
+        {
+            if (timeout.toMillis() < 1 || timeout.toMillis() > 600_000)
+            {
+                throw new IllegalArgumentException("shm reuse timeout must be between 1 ms and 10 min, was " + timeout);
+            }
+            shmReuseTimeout = timeout;
             return this;
         }
 

@@ -11,6 +11,7 @@ import io.ringmetrics.registry.SeriesRegistry;
 import io.ringmetrics.ring.RingDirectory;
 import io.ringmetrics.ring.UpdateOp;
 import io.ringmetrics.ring.BackpressurePolicy;
+import io.ringmetrics.shm.StoreFile;
 import io.ringmetrics.snapshot.EngineStats;
 import io.ringmetrics.snapshot.MetaMetrics;
 import io.ringmetrics.snapshot.MetricsSnapshot;
@@ -72,6 +73,7 @@ public final class MetricsEngine implements AutoCloseable
     private volatile boolean closed;
     private volatile Throwable writerFailure;
     private final String disabledReason;
+    private final java.nio.file.Path storeFile;
 
     private MetricsEngine(final EngineConfig config)
     {
@@ -84,8 +86,11 @@ public final class MetricsEngine implements AutoCloseable
             config.initialRingSize(), config.ringSize(), config.maxPooledRings(), config.backpressure());
         final long cleanupNanos = config.limits().enableMetricCleanup() ?
             TimeUnit.SECONDS.toNanos(config.limits().cleanupIntervalSeconds()) : 0;
-        this.writer = new MetricsWriter(registry, rings, new ValueStore(capacity), config.newWriterIdleStrategy(),
-            cleanupNanos);
+        final StoreFile file = config.shmDirectory() == null ? null : createStoreFile(config, capacity);
+        this.storeFile = file == null ? null : file.path();
+        this.writer = new MetricsWriter(registry, rings,
+            file == null ? new ValueStore(capacity) : new ValueStore(file.values(), file::close),
+            config.newWriterIdleStrategy(), cleanupNanos, file);
         this.writerThread = new Thread(writer, "ringmetrics-writer");
         this.writerThread.setDaemon(true);
         this.writerThread.setUncaughtExceptionHandler((thread, failure) -> writerDied(failure));
@@ -102,6 +107,31 @@ public final class MetricsEngine implements AutoCloseable
         this.rings = RingDirectory.refusingAll(); // rings of no slots: nothing off-heap, no Agrona class
         this.writer = null;
         this.writerThread = null;
+        this.storeFile = null;
+    }
+
+    private static StoreFile createStoreFile(final EngineConfig config, final int capacity)
+    {
+        try
+        {
+            return StoreFile.create(config.shmDirectory(), capacity, config.shmReuseTimeout().toMillis(),
+                config.shmDeleteOnClose());
+        }
+        catch (final java.io.IOException | RuntimeException ex)
+        {
+            throw new ConfigurationException(ErrorType.INVALID_CONFIG, "the metrics engine cannot create its store " +
+                "file in METRICS_SHM_DIR=" + config.shmDirectory() + ": " + ex.getMessage() + " (" +
+                ex.getClass().getSimpleName() + "); use a writable directory, or unset METRICS_SHM_DIR");
+        }
+    }
+
+    /**
+     * @return the memory-mapped store file other processes can read ({@link EngineConfig#shmDirectory()}), or
+     *         {@code null} when the engine keeps its values in anonymous memory (the default).
+     */
+    public java.nio.file.Path storeFile()
+    {
+        return storeFile;
     }
 
     private void writerDied(final Throwable failure)

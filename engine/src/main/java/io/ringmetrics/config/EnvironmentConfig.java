@@ -205,6 +205,9 @@ public final class EnvironmentConfig
         engine.idleStrategy(enumValue("METRICS_IDLE_STRATEGY", WriterIdleStrategy.class, WriterIdleStrategy.BACKOFF));
         engine.backpressure(enumValue("METRICS_BACKPRESSURE", BackpressurePolicy.class, BackpressurePolicy.DROP));
         engine.snapshotTimeout(Duration.ofMillis(number("METRICS_SNAPSHOT_TIMEOUT_MS", 5_000, 1, 300_000)));
+        engine.shmDirectory(absolutePath("METRICS_SHM_DIR"));
+        engine.shmDeleteOnClose(bool("METRICS_SHM_DELETE_ON_CLOSE", true));
+        engine.shmReuseTimeout(Duration.ofMillis(number("METRICS_SHM_REUSE_TIMEOUT_MS", 1_000, 1, 600_000)));
         final HistogramSpec histogram = histogramSpec();
         if (histogram != null)
         {
@@ -565,6 +568,29 @@ public final class EnvironmentConfig
             return null;
         }
         return v;
+    }
+
+    private java.nio.file.Path absolutePath(final String name)
+    {
+        final String v = value(name);
+        if (v == null)
+        {
+            return null;
+        }
+        try
+        {
+            final java.nio.file.Path path = java.nio.file.Path.of(v);
+            if (path.isAbsolute())
+            {
+                return path;
+            }
+        }
+        catch (final java.nio.file.InvalidPathException ignored)
+        {
+            // reported below
+        }
+        problem(name, v, "an absolute directory path, e.g. /dev/shm/ringmetrics");
+        return null;
     }
 
     private String host(final String name, final String defaultValue)

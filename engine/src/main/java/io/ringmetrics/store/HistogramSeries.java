@@ -1,8 +1,11 @@
 package io.ringmetrics.store;
 
+import io.ringmetrics.shm.StoreFile;
+import io.ringmetrics.shm.StoreFileDescriptor;
 import io.ringmetrics.snapshot.HistogramSample;
 import org.HdrHistogram.HistogramIterationValue;
 import org.HdrHistogram.IntCountsHistogram;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * State of one histogram series: exact count, sum, smallest and largest observation and per-bucket counts for
@@ -28,6 +31,10 @@ import org.HdrHistogram.IntCountsHistogram;
  * would be smaller (~3 KB) but costs 80-150 ns per record and ~300 µs per percentile pass, too slow for the writer.
  * When one count would overflow an {@code int}, every count is halved (rounding up, so no recorded value
  * disappears): percentiles keep their shape, with older observations weighing a little less.
+ * <p>
+ * <b>Store file.</b> With {@code METRICS_SHM_DIR} set, {@link #mirrorTo} attaches the series to its record's
+ * histogram area ({@link StoreFileDescriptor}): every observation then also stores count, sum and its bucket's count
+ * there, under the area's sequence lock, so another process reads them exact and consistent.
  */
 public final class HistogramSeries
 {
@@ -42,6 +49,9 @@ public final class HistogramSeries
     private long clamped;
     private long sampledCount = -1;
     private double[] sampledQuantiles; // immutable once published in a sample
+    private UnsafeBuffer mirror;         // the store file, or null
+    private int mirrorArea;
+    private int mirrorCounts;            // offset of the bucket counts in the area, -1: buckets not in the file
 
     /**
      * @param spec shape of the histogram.
@@ -104,7 +114,12 @@ public final class HistogramSeries
         {
             max = value;
         }
-        bucketCounts[buckets.indexOf(value)]++;
+        final int bucket = buckets.indexOf(value);
+        bucketCounts[bucket]++;
+        if (mirror != null)
+        {
+            mirrorObservation(bucket);
+        }
         if (ticks > spec.highestTrackableTicks())
         {
             clamped++;
@@ -130,6 +145,50 @@ public final class HistogramSeries
             halveCounts();
             percentiles.recordValue(ticks);
         }
+    }
+
+    private void mirrorObservation(final int bucket)
+    {
+        final UnsafeBuffer buffer = mirror;
+        final int area = mirrorArea;
+        final long sequence = StoreFile.beginHistogramWrite(buffer, area);
+        buffer.putLong(area + StoreFileDescriptor.H_COUNT, count);
+        buffer.putLong(area + StoreFileDescriptor.H_SUM, Double.doubleToRawLongBits(sum));
+        if (mirrorCounts >= 0)
+        {
+            buffer.putLong(area + mirrorCounts + 8 * bucket, bucketCounts[bucket]);
+        }
+        StoreFile.endHistogramWrite(buffer, area, sequence);
+    }
+
+    /**
+     * Writes this series' exact state (count, sum, bounds, bucket counts) into a store file's histogram area and
+     * keeps it up to date from then on. Writer thread.
+     *
+     * @param buffer the mapped store file.
+     * @param area   offset of the record's histogram area.
+     */
+    public void mirrorTo(final UnsafeBuffer buffer, final int area)
+    {
+        final double[] bounds = spec.bucketBounds();
+        final int n = bounds.length <= StoreFileDescriptor.MAX_FINITE_BOUNDS ? bounds.length : 0;
+        final long sequence = StoreFile.beginHistogramWrite(buffer, area);
+        buffer.putLong(area + StoreFileDescriptor.H_COUNT, count);
+        buffer.putLong(area + StoreFileDescriptor.H_SUM, Double.doubleToRawLongBits(sum));
+        buffer.putInt(area + StoreFileDescriptor.H_BOUNDS_COUNT, n);
+        final int counts = StoreFileDescriptor.H_BOUNDS + 8 * n;
+        for (int i = 0; i < n; i++)
+        {
+            buffer.putLong(area + StoreFileDescriptor.H_BOUNDS + 8 * i, Double.doubleToRawLongBits(bounds[i]));
+        }
+        for (int i = 0; i <= n; i++)
+        {
+            buffer.putLong(area + counts + 8 * i, n == bounds.length ? bucketCounts[i] : count);
+        }
+        StoreFile.endHistogramWrite(buffer, area, sequence);
+        this.mirror = buffer;
+        this.mirrorArea = area;
+        this.mirrorCounts = n == bounds.length ? counts : -1;
     }
 
     private static IntCountsHistogram newPercentileHistogram(final HistogramSpec spec)

@@ -20,6 +20,9 @@ import java.nio.ByteBuffer;
  * <p>
  * The memory is freed by {@link #free()}, which the writer calls after it has stopped; any access after that
  * throws {@link IllegalStateException} instead of touching freed memory.
+ * <p>
+ * With {@code METRICS_SHM_DIR} set the slab is the values region of the engine's memory-mapped store file
+ * ({@link #ValueStore(UnsafeBuffer, Runnable)}), where other processes read it; the code that writes it is the same.
  */
 public final class ValueStore
 {
@@ -28,6 +31,8 @@ public final class ValueStore
     private final int capacity;
     private ByteBuffer memory;
     private final UnsafeBuffer buffer;
+    private final Runnable onFree;
+    private boolean freed;
 
     /**
      * @param capacity number of slots.
@@ -44,6 +49,25 @@ public final class ValueStore
         final long address = BufferUtil.address(memory);
         final int offset = (int)(((address + ALIGNMENT - 1) & -ALIGNMENT) - address);
         this.buffer = new UnsafeBuffer(memory, offset, length);
+        this.onFree = null;
+    }
+
+    /**
+     * A store over memory someone else owns: the values region of a mapped store file.
+     *
+     * @param slab   8-byte aligned memory of {@code 8 * capacity} bytes.
+     * @param onFree run by {@link #free()} instead of freeing the memory (unmaps the file).
+     */
+    public ValueStore(final UnsafeBuffer slab, final Runnable onFree)
+    {
+        if (slab.capacity() < Long.BYTES || (slab.addressOffset() & (Long.BYTES - 1)) != 0)
+        {
+            throw new IllegalArgumentException("a value slab is at least 8 bytes, 8-byte aligned");
+        }
+        this.capacity = slab.capacity() / Long.BYTES;
+        this.memory = null;
+        this.buffer = slab;
+        this.onFree = java.util.Objects.requireNonNull(onFree, "onFree");
     }
 
     private static int alignedLength(final int capacity)
@@ -129,7 +153,7 @@ public final class ValueStore
 
     private int offset(final int slot)
     {
-        if (memory == null)
+        if (freed)
         {
             throw new IllegalStateException("value store is freed");
         }
@@ -153,7 +177,7 @@ public final class ValueStore
      */
     public long offHeapBytes()
     {
-        return memory == null ? 0 : buffer.capacity();
+        return freed ? 0 : buffer.capacity();
     }
 
     /**
@@ -161,12 +185,21 @@ public final class ValueStore
      */
     public void free()
     {
+        if (freed)
+        {
+            return;
+        }
+        freed = true;
+        buffer.wrap(new byte[0]);
         final ByteBuffer memory = this.memory;
+        this.memory = null;
         if (memory != null)
         {
-            this.memory = null;
-            buffer.wrap(new byte[0]);
             BufferUtil.free(memory);
+        }
+        if (onFree != null)
+        {
+            onFree.run();
         }
     }
 }

@@ -7,6 +7,7 @@ import io.ringmetrics.registry.SeriesRegistry;
 import io.ringmetrics.ring.RingDirectory;
 import io.ringmetrics.ring.ThreadRing;
 import io.ringmetrics.ring.UpdateOp;
+import io.ringmetrics.shm.StoreFile;
 import io.ringmetrics.snapshot.EngineStats;
 import io.ringmetrics.snapshot.EngineStats.DropReason;
 import io.ringmetrics.snapshot.HistogramSample;
@@ -53,6 +54,12 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * <b>Histograms.</b> An observation's count, sum and bucket are applied at once; its percentile recording is
  * deferred into a {@link PercentileBatch} of 64, applied before any histogram is sampled or freed.
+ * <p>
+ * <b>Store file</b> ({@code METRICS_SHM_DIR}). The store's slab is then the file's values region; the writer also
+ * writes each new series' record (every 10 ms and before serving a snapshot or flush request, so after
+ * {@code flush()} every series registered before it is in the file), mirrors histograms into their records, marks a
+ * freed slot's record reclaimed before zeroing it, keeps the slot from the allocator for the reuse timeout, and
+ * stores the heartbeat. See {@link StoreFile}.
  */
 public final class MetricsWriter implements Runnable
 {
@@ -71,6 +78,7 @@ public final class MetricsWriter implements Runnable
     private final ValueStore store;
     private final IdleStrategy idleStrategy;
     private final long cleanupIntervalNanos;
+    private final StoreFile file;
     private static final int HISTOGRAM_SHIFT = 7; // bits of SeriesId.GENERATION_MASK
     private static final int STALE = -1;          // never a slot state: histogram indexes stay below 2^24
     private static final int NO_HISTOGRAM = -1;
@@ -107,6 +115,22 @@ public final class MetricsWriter implements Runnable
         final SeriesRegistry registry, final RingDirectory rings, final ValueStore store,
         final IdleStrategy idleStrategy, final long cleanupIntervalNanos)
     {
+        this(registry, rings, store, idleStrategy, cleanupIntervalNanos, null);
+    }
+
+    /**
+     * @param registry             series registry (read for histogram shapes and snapshots).
+     * @param rings                the caller rings.
+     * @param store                the off-heap value store, sized to the registry's slot capacity.
+     * @param idleStrategy         how to wait when idle.
+     * @param cleanupIntervalNanos evict series not updated for this long; 0 disables cleanup.
+     * @param file                 the store file whose values region is {@code store}'s slab, or {@code null}.
+     */
+    public MetricsWriter(
+        final SeriesRegistry registry, final RingDirectory rings, final ValueStore store,
+        final IdleStrategy idleStrategy, final long cleanupIntervalNanos, final StoreFile file)
+    {
+        this.file = file;
         this.registry = registry;
         this.rings = rings;
         this.store = store;
@@ -145,6 +169,10 @@ public final class MetricsWriter implements Runnable
             nowNanos = System.nanoTime();
             drainAll(true);
             serveRequests();
+            if (file != null)
+            {
+                syncStoreFile();
+            }
         }
         finally
         {
@@ -254,8 +282,7 @@ public final class MetricsWriter implements Runnable
             }
 
             case UpdateOp.FREE_SERIES:
-                freeSlot(slot);
-                registry.slots().released();
+                freeSlot(slot, true);
                 break;
 
             default:
@@ -297,6 +324,10 @@ public final class MetricsWriter implements Runnable
             histograms = java.util.Arrays.copyOf(histograms, 2 * histograms.length);
         }
         histograms[dense] = histogram;
+        if (file != null)
+        {
+            histogram.mirrorTo(file.buffer(), file.histogramArea(slot));
+        }
         slotState[slot] = (state & SeriesId.GENERATION_MASK) | ((dense + 1) << HISTOGRAM_SHIFT);
         return dense;
     }
@@ -312,8 +343,13 @@ public final class MetricsWriter implements Runnable
         return slotState[slot] & SeriesId.GENERATION_MASK;
     }
 
-    private void freeSlot(final int slot)
+    /** @param announced the removal announced the slot ({@code SlotAllocator.releasing}), eviction did not. */
+    private void freeSlot(final int slot, final boolean announced)
     {
+        if (file != null)
+        {
+            file.reclaim(slot, System.currentTimeMillis()); // before the value is zeroed
+        }
         store.putLongRelease(slot, 0L);
         final int state = slotState[slot];
         final int index = state >>> HISTOGRAM_SHIFT;
@@ -330,7 +366,35 @@ public final class MetricsWriter implements Runnable
         }
         final int next = SeriesId.nextGeneration(state & SeriesId.GENERATION_MASK);
         slotState[slot] = next;
-        registry.slots().release(SeriesId.of(slot, next));
+        if (file != null)
+        {
+            file.deferRelease(SeriesId.of(slot, next), announced, nowNanos); // reused after the timeout
+        }
+        else
+        {
+            registry.slots().release(SeriesId.of(slot, next));
+            if (announced)
+            {
+                registry.slots().released();
+            }
+        }
+    }
+
+    /** Publishes the records of series registered since the last call, reuses reclaimed slots, heartbeat. */
+    private void syncStoreFile()
+    {
+        final int highWater = registry.highWater();
+        for (int slot = 0; slot < highWater; slot++)
+        {
+            final SeriesDescriptor series = registry.bySlot(slot);
+            if (series != null && SeriesId.generation(series.id()) == generationAt(slot) &&
+                !file.isPublished(slot, series))
+            {
+                file.publish(slot, series, histogramOf(slot));
+            }
+        }
+        file.releaseDue(nowNanos, registry.slots());
+        file.heartbeat(System.currentTimeMillis());
     }
 
     private int serveRequests()
@@ -340,6 +404,10 @@ public final class MetricsWriter implements Runnable
         while ((request = requests.poll()) != null)
         {
             drainAll(true); // everything published before the request was enqueued is in a ring by now
+            if (file != null)
+            {
+                syncStoreFile();
+            }
             request.result.complete(request.barrierOnly ? null : buildSnapshot());
             served++;
         }
@@ -350,6 +418,10 @@ public final class MetricsWriter implements Runnable
     {
         nextHousekeepingNanos = nowNanos + HOUSEKEEPING_INTERVAL_NANOS;
         rings.reclaimDeadOwners(this::drain);
+        if (file != null)
+        {
+            syncStoreFile();
+        }
         if (lastTouchedNanos != null && nowNanos - nextCleanupNanos >= 0)
         {
             nextCleanupNanos = nowNanos + Math.max(cleanupIntervalNanos / 4, HOUSEKEEPING_INTERVAL_NANOS);
@@ -373,7 +445,7 @@ public final class MetricsWriter implements Runnable
             }
             else if (nowNanos - lastTouchedNanos[slot] >= cleanupIntervalNanos && registry.evict(series))
             {
-                freeSlot(slot);
+                freeSlot(slot, false);
             }
         }
     }

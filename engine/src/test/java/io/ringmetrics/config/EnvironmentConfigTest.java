@@ -94,6 +94,9 @@ class EnvironmentConfigTest
         env.put("METRICS_SNAPSHOT_TIMEOUT_MS", "750");
         env.put("METRICS_HISTOGRAM_BUCKETS", "0.01, 0.1, 1, 10");
         env.put("METRICS_HISTOGRAM_SIGNIFICANT_DIGITS", "3");
+        env.put("METRICS_SHM_DIR", "/dev/shm/ringmetrics");
+        env.put("METRICS_SHM_DELETE_ON_CLOSE", "false");
+        env.put("METRICS_SHM_REUSE_TIMEOUT_MS", "2000");
         assertEquals(EnvironmentConfig.VARIABLES.stream().filter(v -> !v.startsWith("OTEL_")).count(), env.size() + 1,
             "all but PROMETHEUS_MAX_METRICS (and the OTEL_* ones: OtlpVariablesTest) set here");
         final MetricsSettings s = EnvironmentConfig.from(env);
@@ -130,6 +133,9 @@ class EnvironmentConfigTest
         assertEquals(WriterIdleStrategy.BUSY_SPIN, s.engine().idleStrategy());
         assertEquals(BackpressurePolicy.BLOCK, s.engine().backpressure());
         assertEquals(Duration.ofMillis(750), s.engine().snapshotTimeout());
+        assertEquals(java.nio.file.Path.of("/dev/shm/ringmetrics"), s.engine().shmDirectory());
+        assertFalse(s.engine().shmDeleteOnClose());
+        assertEquals(Duration.ofMillis(2000), s.engine().shmReuseTimeout());
         assertArrayEquals(new double[] { 0.01, 0.1, 1, 10 }, s.engine().defaultHistogram().bucketBounds());
         assertEquals(3, s.engine().defaultHistogram().significantDigits());
     }
@@ -188,6 +194,9 @@ class EnvironmentConfigTest
         "METRICS_HISTOGRAM_BUCKETS|1;2|comma-separated list",
         "METRICS_HISTOGRAM_BUCKETS|2,1|strictly increasing",
         "METRICS_HISTOGRAM_SIGNIFICANT_DIGITS|9|a whole number from 1 to 5",
+        "METRICS_SHM_DIR|ringmetrics|an absolute directory path",
+        "METRICS_SHM_DELETE_ON_CLOSE|sometimes|true or false",
+        "METRICS_SHM_REUSE_TIMEOUT_MS|0|a whole number from 1 to 600000",
     })
     void everyBadValueIsRejectedNamingTheVariableTheValueAndWhatIsAllowed(
         final String variable, final String value, final String allowed)

@@ -93,6 +93,10 @@ public class RingMetricsBenchmark {
     @Param({"BACKOFF"})
     public WriterIdleStrategy idle;
 
+    /** {@code true}: the engine's values in a memory-mapped store file ({@code METRICS_SHM_DIR}) on /dev/shm. */
+    @Param({"false"})
+    public boolean shm;
+
     private MetricsEngine engine;
     private Metrics metrics;
     private Counter counter;
@@ -104,7 +108,8 @@ public class RingMetricsBenchmark {
 
     @Setup
     public void setup() {
-        engine = MetricsEngine.start(EngineConfig.builder().idleStrategy(idle).build());
+        engine = MetricsEngine.start(EngineConfig.builder().idleStrategy(idle)
+                .shmDirectory(shm ? io.ringmetrics.jmh.common.ShmDirectory.create() : null).build());
         metrics = new Metrics(engine, new NoopExporter(), MetricsErrorConfig.DEFAULTS);
         counter = engine.counter(COUNTER_NAME, METHOD, METHOD_VALUE, PATH, PATH_VALUE);
         gauge = engine.gauge(GAUGE_NAME, METHOD, METHOD_VALUE, PATH, PATH_VALUE);

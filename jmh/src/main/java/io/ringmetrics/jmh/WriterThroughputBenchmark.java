@@ -101,6 +101,10 @@ public class WriterThroughputBenchmark {
         @Param({"BACKOFF"})
         public WriterIdleStrategy idle;
 
+        /** {@code true}: the engine's values in a memory-mapped store file ({@code METRICS_SHM_DIR}) on /dev/shm. */
+        @Param({"false"})
+        public boolean shm;
+
         MetricsEngine engine;
         Counter[] counters;
         Histogram[] histograms;
@@ -111,6 +115,7 @@ public class WriterThroughputBenchmark {
         public void setup() {
             engine = MetricsEngine.start(config().toBuilder()
                     .idleStrategy(idle)
+                    .shmDirectory(shm ? io.ringmetrics.jmh.common.ShmDirectory.create() : null)
                     .limits(MetricsResourceConfig.builder().maxLabelCombinations(Math.max(2 * series, 10_000)).build())
                     .build());
             counters = new Counter[series];
@@ -226,6 +231,10 @@ public class WriterThroughputBenchmark {
         @Param({"1", "1000"})
         public int series;
 
+        /** {@code true}: the store's slab is a memory-mapped store file on /dev/shm, histograms mirrored into it. */
+        @Param({"false"})
+        public boolean shm;
+
         private MetricsWriter writer;
         private MethodHandle drainAll;
         private RingDirectory rings;
@@ -247,7 +256,17 @@ public class WriterThroughputBenchmark {
                 histogramIds[i] = registry.register(MetricType.HISTOGRAM, HISTOGRAM_NAME, null, null, labels).id();
             }
             rings = new RingDirectory(WRITER_ONLY_BATCH, 0, BackpressurePolicy.DROP);
-            writer = new MetricsWriter(registry, rings, new ValueStore(capacity), new BusySpinIdleStrategy(), 0);
+            io.ringmetrics.shm.StoreFile file = null;
+            if (shm) {
+                try {
+                    file = io.ringmetrics.shm.StoreFile.create(io.ringmetrics.jmh.common.ShmDirectory.create(),
+                            capacity, 1000, true);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            ValueStore store = file == null ? new ValueStore(capacity) : new ValueStore(file.values(), file::close);
+            writer = new MetricsWriter(registry, rings, store, new BusySpinIdleStrategy(), 0, file);
             drainAll = MethodHandles.privateLookupIn(MetricsWriter.class, MethodHandles.lookup())
                     .findVirtual(MetricsWriter.class, "drainAll", MethodType.methodType(int.class, boolean.class));
         }
