@@ -158,7 +158,8 @@ public final class EngineConfig
     {
         return "ring_size=" + ringSize + ", initial_ring_size=" + initialRingSize + ", idle_strategy=" +
             (customIdleStrategy != null ? "custom" : idleStrategy) + ", backpressure=" + backpressure +
-            ", snapshot_timeout=" + snapshotTimeout.toMillis() + "ms, " + limits;
+            ", snapshot_timeout=" + snapshotTimeout.toMillis() + "ms, histogram_window=" +
+            defaultHistogram.window().toSeconds() + "s/" + defaultHistogram.windowSlices() + ", " + limits;
     }
 
     /** Builder of {@link EngineConfig}. */

@@ -274,9 +274,14 @@ public final class EnvironmentConfig
                 }
             }
         }
+        final long windowSeconds = number("METRICS_HISTOGRAM_WINDOW_SECONDS",
+            HistogramSpec.DEFAULT_WINDOW.toSeconds(), 0, HistogramSpec.MAX_WINDOW.toSeconds());
+        final int windowSlices = (int)number("METRICS_HISTOGRAM_WINDOW_SLICES", HistogramSpec.DEFAULT_WINDOW_SLICES, 1,
+            HistogramSpec.MAX_WINDOW_SLICES);
         try
         {
-            return new HistogramSpec(bounds, 1e9, 1_000L, 3_600_000_000_000L, digits);
+            return new HistogramSpec(bounds, 1e9, 1_000L, 3_600_000_000_000L, digits)
+                .withWindow(Duration.ofSeconds(windowSeconds), windowSlices);
         }
         catch (final IllegalArgumentException ex)
         {

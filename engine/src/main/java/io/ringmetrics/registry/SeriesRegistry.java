@@ -111,7 +111,8 @@ public final class SeriesRegistry
         final String[] pairs = labelPairs == null ? new String[0] : labelPairs;
         final String[] labelNames = rules.checkLabels(pairs);
         final HistogramSpec histogramSpec =
-            type == MetricType.HISTOGRAM ? (spec == null ? defaultHistogram : spec) : null;
+            type == MetricType.HISTOGRAM ? (spec == null ? defaultHistogram : spec.withDefaultWindow(defaultHistogram)) :
+                null;
 
         while (true)
         {

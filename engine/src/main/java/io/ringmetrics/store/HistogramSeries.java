@@ -19,6 +19,11 @@ import org.HdrHistogram.IntCountsHistogram;
  * clamped to the exact {@code [min, max]} of the series, so a single observation reads exactly as observed, and
  * the max is the exact largest observation, never the HdrHistogram's rounding of it.
  * <p>
+ * <b>Window.</b> With a percentile window ({@link HistogramSpec#window()} not zero, the default), the percentiles and
+ * the max cover only the recent observations, kept in a {@link WindowedPercentiles} instead of the since-start
+ * histogram described below, and timed by a {@link WindowClock}; count, sum, buckets and {@link #min()} /
+ * {@link #max()} stay cumulative. A zero window keeps the since-start histogram.
+ * <p>
  * <b>Threading.</b> Owned by the writer thread: recorded and sampled only there, so no field needs ordering.
  * <p>
  * <b>Footprint.</b> The percentile histogram is an {@link IntCountsHistogram} (4-byte counts) that starts tiny and
@@ -34,7 +39,8 @@ public final class HistogramSeries
     private final HistogramSpec spec;
     private final BucketIndex buckets;
     private final long[] bucketCounts;
-    private IntCountsHistogram percentiles;
+    private IntCountsHistogram percentiles;      // since start (zero window), else null
+    private final WindowedPercentiles window;   // null for a zero window
     private long count;
     private double sum;
     private double min = Double.POSITIVE_INFINITY;
@@ -44,14 +50,27 @@ public final class HistogramSeries
     private double[] sampledQuantiles; // immutable once published in a sample
 
     /**
+     * A series on its own, whose percentile window (if any) reads {@link System#nanoTime()} at every recording.
+     *
      * @param spec shape of the histogram.
      */
     public HistogramSeries(final HistogramSpec spec)
     {
+        this(spec, WindowClock.live(System::nanoTime));
+    }
+
+    /**
+     * @param spec  shape of the histogram.
+     * @param clock the time of the percentile window's sub-windows (unused for a zero window), owned by the thread
+     *              that owns this series.
+     */
+    public HistogramSeries(final HistogramSpec spec, final WindowClock clock)
+    {
         this.spec = spec;
         this.buckets = spec.bucketIndex();
         this.bucketCounts = new long[spec.bucketCount()];
-        this.percentiles = newPercentileHistogram(spec);
+        this.window = spec.window().isZero() ? null : new WindowedPercentiles(spec, clock);
+        this.percentiles = window == null ? newPercentileHistogram(spec) : null;
     }
 
     /**
@@ -121,6 +140,11 @@ public final class HistogramSeries
      */
     public void recordPercentile(final long ticks)
     {
+        if (window != null)
+        {
+            window.record(ticks);
+            return;
+        }
         try
         {
             percentiles.recordValue(ticks);
@@ -157,12 +181,23 @@ public final class HistogramSeries
      * <p>
      * All quantiles come from one pass over the recorded values (which stops at the largest value), clamped to
      * the exact {@code [min, max]}, and are reused while the series has not changed since the previous sample, so
-     * idle series cost no pass at all. The sample's max is the exact largest observation.
+     * idle series cost no pass at all. The sample's max is the exact largest observation. With a percentile window,
+     * quantiles and max cover the window at the clock's time (see {@link WindowedPercentiles}) and are reused while
+     * nothing was recorded and nothing left the window.
      *
      * @return the sample.
      */
     public HistogramSample sample()
     {
+        if (window != null)
+        {
+            if (window.expire() || count != sampledCount || sampledQuantiles == null)
+            {
+                sampledQuantiles = window.quantiles(HistogramSpec.QUANTILES, min, max);
+                sampledCount = count;
+            }
+            return new HistogramSample(count, sum, bucketCounts.clone(), sampledQuantiles, window.max());
+        }
         if (count != sampledCount || sampledQuantiles == null)
         {
             sampledQuantiles = computeQuantiles();
@@ -213,6 +248,20 @@ public final class HistogramSeries
     }
 
     /**
+     * @return observations the percentiles cover now: those in the window (after emptying the sub-windows that
+     *         left it), or every observation for a zero window.
+     */
+    long windowCount()
+    {
+        if (window == null)
+        {
+            return count;
+        }
+        window.expire();
+        return window.windowCount();
+    }
+
+    /**
      * @return number of observations.
      */
     public long count()
@@ -243,7 +292,8 @@ public final class HistogramSeries
      */
     public long footprintBytes()
     {
-        return 80L + 16L + 8L * bucketCounts.length + percentiles.getEstimatedFootprintInBytes();
+        return 88L + 16L + 8L * bucketCounts.length +
+            (window != null ? window.footprintBytes() : percentiles.getEstimatedFootprintInBytes());
     }
 
     /**

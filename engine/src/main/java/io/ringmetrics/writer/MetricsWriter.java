@@ -14,6 +14,7 @@ import io.ringmetrics.snapshot.MetricsSnapshot;
 import io.ringmetrics.store.HistogramSeries;
 import io.ringmetrics.store.HistogramSpec;
 import io.ringmetrics.store.ValueStore;
+import io.ringmetrics.store.WindowClock;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
@@ -52,7 +53,9 @@ import java.util.concurrent.TimeUnit;
  * series costs the writer 4 bytes, not 8.
  * <p>
  * <b>Histograms.</b> An observation's count, sum and bucket are applied at once; its percentile recording is
- * deferred into a {@link PercentileBatch} of 64, applied before any histogram is sampled or freed.
+ * deferred into a {@link PercentileBatch} of 64, applied before any histogram is sampled or freed and at every
+ * housekeeping; that flush also sets the time of the percentile windows' rotation (see
+ * {@code io.ringmetrics.store.WindowedPercentiles}).
  */
 public final class MetricsWriter implements Runnable
 {
@@ -79,7 +82,8 @@ public final class MetricsWriter implements Runnable
     private HistogramSeries[] histograms = new HistogramSeries[16];
     private int histogramsUsed;
     private final IntArrayList freeHistogramIndexes = new IntArrayList();
-    private final PercentileBatch percentiles = new PercentileBatch();
+    private final WindowClock windowClock = WindowClock.cached(System::nanoTime);
+    private final PercentileBatch percentiles = new PercentileBatch(windowClock);
     private final long[] lastTouchedNanos;
     private final ManyToOneConcurrentLinkedQueue<SnapshotRequest> requests = new ManyToOneConcurrentLinkedQueue<>();
     private final long[] applied = new long[UpdateOp.KIND_COUNT];
@@ -290,7 +294,7 @@ public final class MetricsWriter implements Runnable
         {
             return NO_HISTOGRAM;
         }
-        final HistogramSeries histogram = new HistogramSeries(series.family().histogramSpec());
+        final HistogramSeries histogram = new HistogramSeries(series.family().histogramSpec(), windowClock);
         final int dense = freeHistogramIndexes.isEmpty() ? histogramsUsed++ : freeHistogramIndexes.popInt();
         if (dense == histograms.length)
         {
@@ -350,6 +354,7 @@ public final class MetricsWriter implements Runnable
     {
         nextHousekeepingNanos = nowNanos + HOUSEKEEPING_INTERVAL_NANOS;
         rings.reclaimDeadOwners(this::drain);
+        percentiles.flush(histograms); // a deferred recording joins its percentile window within this interval
         if (lastTouchedNanos != null && nowNanos - nextCleanupNanos >= 0)
         {
             nextCleanupNanos = nowNanos + Math.max(cleanupIntervalNanos / 4, HOUSEKEEPING_INTERVAL_NANOS);

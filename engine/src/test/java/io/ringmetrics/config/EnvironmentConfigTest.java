@@ -3,6 +3,7 @@ package io.ringmetrics.config;
 import io.ringmetrics.error.ConfigurationException;
 import io.ringmetrics.error.ErrorType;
 import io.ringmetrics.ring.BackpressurePolicy;
+import io.ringmetrics.store.HistogramSpec;
 import io.ringmetrics.writer.WriterIdleStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -94,6 +95,8 @@ class EnvironmentConfigTest
         env.put("METRICS_SNAPSHOT_TIMEOUT_MS", "750");
         env.put("METRICS_HISTOGRAM_BUCKETS", "0.01, 0.1, 1, 10");
         env.put("METRICS_HISTOGRAM_SIGNIFICANT_DIGITS", "3");
+        env.put("METRICS_HISTOGRAM_WINDOW_SECONDS", "300");
+        env.put("METRICS_HISTOGRAM_WINDOW_SLICES", "10");
         assertEquals(EnvironmentConfig.VARIABLES.size(), env.size() + 1, "all but PROMETHEUS_MAX_METRICS set here");
         final MetricsSettings s = EnvironmentConfig.from(env);
         assertEquals(ExporterKind.STATSD, s.exporter());
@@ -131,6 +134,20 @@ class EnvironmentConfigTest
         assertEquals(Duration.ofMillis(750), s.engine().snapshotTimeout());
         assertArrayEquals(new double[] { 0.01, 0.1, 1, 10 }, s.engine().defaultHistogram().bucketBounds());
         assertEquals(3, s.engine().defaultHistogram().significantDigits());
+        assertEquals(Duration.ofSeconds(300), s.engine().defaultHistogram().window());
+        assertEquals(10, s.engine().defaultHistogram().windowSlices());
+    }
+
+    @Test
+    void theHistogramWindowDefaultsToSixtySecondsInFiveSlicesAndZeroMeansSinceStart()
+    {
+        final MetricsSettings defaults = EnvironmentConfig.from(Map.of());
+        assertEquals(HistogramSpec.DEFAULT_WINDOW, defaults.engine().defaultHistogram().window());
+        assertEquals(Duration.ofSeconds(60), defaults.engine().defaultHistogram().window());
+        assertEquals(5, defaults.engine().defaultHistogram().windowSlices());
+        assertTrue(defaults.engine().toString().contains("histogram_window=60s/5"), defaults.engine().toString());
+        assertEquals(Duration.ZERO,
+            EnvironmentConfig.from(Map.of("METRICS_HISTOGRAM_WINDOW_SECONDS", "0")).engine().defaultHistogram().window());
     }
 
     @Test
@@ -187,6 +204,11 @@ class EnvironmentConfigTest
         "METRICS_HISTOGRAM_BUCKETS|1;2|comma-separated list",
         "METRICS_HISTOGRAM_BUCKETS|2,1|strictly increasing",
         "METRICS_HISTOGRAM_SIGNIFICANT_DIGITS|9|a whole number from 1 to 5",
+        "METRICS_HISTOGRAM_WINDOW_SECONDS|-1|a whole number from 0 to 86400",
+        "METRICS_HISTOGRAM_WINDOW_SECONDS|1m|a whole number from 0 to 86400",
+        "METRICS_HISTOGRAM_WINDOW_SECONDS|86401|a whole number from 0 to 86400",
+        "METRICS_HISTOGRAM_WINDOW_SLICES|0|a whole number from 1 to 60",
+        "METRICS_HISTOGRAM_WINDOW_SLICES|61|a whole number from 1 to 60",
     })
     void everyBadValueIsRejectedNamingTheVariableTheValueAndWhatIsAllowed(
         final String variable, final String value, final String allowed)
