@@ -58,7 +58,7 @@ public final class SeriesRegistry
         final MetricsResourceConfig config, final SlotAllocator slots, final Set<String> reservedNames,
         final HistogramSpec defaultHistogram)
     {
-        this.defaultHistogram = defaultHistogram;
+        this.defaultHistogram = defaultHistogram.withDefaultWindow(defaultHistogram); // the window, always set
         this.config = config;
         this.rules = new NameRules(config);
         this.budget = new SeriesBudget(config);

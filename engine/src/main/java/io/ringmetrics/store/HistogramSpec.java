@@ -182,16 +182,18 @@ public final class HistogramSpec
     }
 
     /**
-     * This spec, with the window of {@code defaults} if it has none of its own.
+     * This spec, with the window of {@code defaults} if it has none of its own (the built-in default if neither
+     * has one): what a registered histogram uses, so two specs that differ only in having the default window set or
+     * not register as the same.
      *
      * @param defaults the engine's default spec.
      * @return this or a copy.
      */
     public HistogramSpec withDefaultWindow(final HistogramSpec defaults)
     {
-        return windowNanos != WINDOW_NOT_SET || defaults.windowNanos == WINDOW_NOT_SET ? this :
+        return windowNanos != WINDOW_NOT_SET ? this :
             new HistogramSpec(bucketBounds, ticksPerUnit, lowestDiscernibleTicks, highestTrackableTicks,
-                significantDigits, defaults.windowNanos, defaults.windowSlices);
+                significantDigits, defaults.window().toNanos(), defaults.windowSlices());
     }
 
     /**
