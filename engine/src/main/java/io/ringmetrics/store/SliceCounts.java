@@ -7,14 +7,19 @@ import java.util.Arrays;
  * {@link HdrIndex}) kept compact, so that five sub-windows of a latency series cost about what one since-start
  * histogram costs.
  * <ul>
+ *   <li><b>A list while it is short.</b> A sub-window first keeps the index of each recording in a {@code char[]} (2
+ *       bytes per recording; sorted only when read), and turns into counts over a range (below) once that list
+ *       would cost more than a byte per index of the range it spans (or holds {@link #MAX_LIST} recordings): a series
+ *       with 10 observations per sub-window keeps ~40 bytes of them, not a range of ~900.</li>
  *   <li><b>Only the indexes seen.</b> The array covers {@code [base, base + length)}, the range of indexes recorded
  *       so far plus some slack, not every index from 0: a latency series between 1 ms and 100 ms covers ~900
  *       indexes (2 digits), not the ~1400 from 0.</li>
  *   <li><b>Counts as narrow as they can be.</b> Counts start as bytes and the whole array widens (to {@code char},
  *       {@code int}, then {@code long}) the first time one count would overflow: ~1 byte per index for a series that
  *       sees up to 255 equal values in a sub-window, 2 bytes up to 65 535.</li>
- *   <li><b>Recycled.</b> {@link #reset(long)} zeroes the counts but keeps the array, its range and its width, so a
- *       series with steady traffic allocates nothing once its sub-windows have seen its range.</li>
+ *   <li><b>Recycled.</b> {@link #reset(long)} zeroes the counts but keeps the array, its range and its width (or
+ *       empties the list, keeping its capacity), so a series with steady traffic allocates nothing once its
+ *       sub-windows have seen its range.</li>
  * </ul>
  * <b>Threading.</b> Writer thread only.
  */
@@ -23,6 +28,9 @@ final class SliceCounts
     /** Epoch of no sub-window. */
     static final long NO_EPOCH = Long.MIN_VALUE;
     private static final int MIN_GROWTH = 32;
+    /** Most recordings a sub-window keeps as a list before it turns into counts. */
+    static final int MAX_LIST = 1024;
+    private static final int FIRST_LIST = 8;
 
     private long epoch = NO_EPOCH;
     private long total;
@@ -37,6 +45,18 @@ final class SliceCounts
     private char[] chars;
     private int[] ints;
     private long[] longs;
+    private char[] list;     // the indexes recorded, while listing
+    private int listSize;
+    private boolean listing; // recordings kept as a list, not as counts
+    private boolean sorted = true;
+
+    /**
+     * @param listable whether every index fits in a {@code char}, so that the sub-window may start as a list.
+     */
+    SliceCounts(final boolean listable)
+    {
+        this.listing = listable;
+    }
 
     /** @return the sub-window's number: its start time divided by the sub-window length. */
     long epoch()
@@ -77,7 +97,12 @@ final class SliceCounts
      */
     void reset(final long newEpoch)
     {
-        if (total > 0)
+        if (listing)
+        {
+            listSize = 0;
+            sorted = true;
+        }
+        else if (total > 0)
         {
             final int from = lowest - base;
             final int to = highest - base + 1;
@@ -113,14 +138,21 @@ final class SliceCounts
      */
     void increment(final int index, final long ticks)
     {
-        int i = index - base;
-        if (i < 0 || i >= length)
+        if (listing)
         {
-            i = cover(index);
+            if (list == null || listSize == list.length)
+            {
+                growOrCount(index);
+            }
         }
-        while (!incrementAt(i))
+        if (listing)
         {
-            widen();
+            list[listSize++] = (char)index;
+            sorted = false;
+        }
+        else
+        {
+            count(index);
         }
         total++;
         if (index < lowest)
@@ -139,6 +171,43 @@ final class SliceCounts
         {
             maxTicks = ticks;
         }
+    }
+
+    private void count(final int index)
+    {
+        int i = index - base;
+        if (i < 0 || i >= length)
+        {
+            i = cover(index);
+        }
+        while (!incrementAt(i))
+        {
+            widen();
+        }
+    }
+
+    /** The list is full: doubles it, or turns it into counts when a longer list would cost more than counts. */
+    private void growOrCount(final int index)
+    {
+        final int capacity = list == null ? FIRST_LIST : 2 * list.length;
+        final int span = Math.max(highest, index) - Math.min(lowest, index) + 1 + MIN_GROWTH;
+        if (capacity <= MAX_LIST && 2L * capacity <= span)
+        {
+            list = list == null ? new char[capacity] : Arrays.copyOf(list, capacity);
+            return;
+        }
+        listing = false;
+        if (listSize > 0)
+        {
+            cover(lowest);
+            cover(highest);
+        }
+        for (int i = 0; i < listSize; i++)
+        {
+            count(list[i]);
+        }
+        list = null;
+        listSize = 0;
     }
 
     /** @return false when the count is full at the current width (nothing was changed). */
@@ -188,6 +257,10 @@ final class SliceCounts
      */
     long countAt(final int index)
     {
+        if (listing)
+        {
+            return listCountAt(index);
+        }
         final int i = index - base;
         if (i < 0 || i >= length)
         {
@@ -204,6 +277,35 @@ final class SliceCounts
             default:
                 return longs[i];
         }
+    }
+
+    private long listCountAt(final int index)
+    {
+        if (!sorted)
+        {
+            Arrays.sort(list, 0, listSize); // at most MAX_LIST chars: an insertion or quick sort, no allocation
+            sorted = true;
+        }
+        int low = 0;
+        int high = listSize;
+        while (low < high) // first position holding index or more
+        {
+            final int mid = (low + high) >>> 1;
+            if (list[mid] < index)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+        int end = low;
+        while (end < listSize && list[end] == index)
+        {
+            end++;
+        }
+        return end - low;
     }
 
     /** Grows the covered range to include {@code index}, with slack; returns the index's new position. */
@@ -299,6 +401,6 @@ final class SliceCounts
     /** @return approximate heap bytes: the object and its counts array. */
     long footprintBytes()
     {
-        return 88L + (width == 0 ? 0 : 16L + (long)length * width);
+        return 104L + (list == null ? 0 : 16L + 2L * list.length) + (width == 0 ? 0 : 16L + (long)length * width);
     }
 }

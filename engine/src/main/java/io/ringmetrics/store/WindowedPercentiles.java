@@ -32,6 +32,7 @@ final class WindowedPercentiles
     private final WindowClock clock;
     private final long sliceNanos;
     private final SliceCounts[] slices;
+    private final boolean listable;
     private SliceCounts current;
     private long currentStartNanos;
     private double max;
@@ -46,6 +47,7 @@ final class WindowedPercentiles
         this.ticksPerUnit = spec.ticksPerUnit();
         this.highestTrackableTicks = spec.highestTrackableTicks();
         this.clock = clock;
+        this.listable = index.indexOf(spec.highestTrackableTicks()) <= Character.MAX_VALUE;
         this.slices = new SliceCounts[spec.windowSlices()];
         this.sliceNanos = spec.window().toNanos() / slices.length;
     }
@@ -74,7 +76,7 @@ final class WindowedPercentiles
         SliceCounts slice = slices[position];
         if (slice == null)
         {
-            slice = new SliceCounts();
+            slice = new SliceCounts(listable);
             slices[position] = slice;
         }
         if (slice.epoch() != epoch)
