@@ -167,6 +167,7 @@ public final class EnvironmentConfig
         settings.exporter(enumValue("METRICS_EXPORTER", ExporterKind.class, ExporterKind.PROMETHEUS));
         settings.prometheusNamespace(namespace("PROMETHEUS_NAMESPACE"));
         settings.allowRemoval(bool("PROMETHEUS_ALLOW_REMOVAL", true));
+        settings.exposeCreated(bool("METRICS_EXPOSE_CREATED", false));
         settings.httpHost(host("METRICS_HTTP_HOST", "127.0.0.1"));
         settings.httpPort((int)number("METRICS_HTTP_PORT", 8081, 0, 65_535));
         settings.httpThreads((int)number("METRICS_HTTP_THREADS", MetricsSettings.DEFAULT_HTTP_THREADS, 1,

@@ -61,6 +61,7 @@ class EnvironmentConfigTest
         env.put("METRICS_EXPORTER", "statsd");
         env.put("PROMETHEUS_NAMESPACE", "whisper_api");
         env.put("PROMETHEUS_ALLOW_REMOVAL", "false");
+        env.put("METRICS_EXPOSE_CREATED", "true");
         env.put("STATSD_HOST", "127.0.0.1");
         env.put("STATSD_PORT", "9125");
         env.put("STATSD_PREFIX", "whisper.prod");
@@ -102,6 +103,7 @@ class EnvironmentConfigTest
         assertEquals(ExporterKind.STATSD, s.exporter());
         assertEquals("whisper_api", s.prometheusNamespace());
         assertFalse(s.allowRemoval());
+        assertTrue(s.exposeCreated());
         assertEquals("127.0.0.1", s.statsdHost());
         assertEquals(9125, s.statsdPort());
         assertEquals("whisper.prod", s.statsdPrefix());
@@ -148,6 +150,14 @@ class EnvironmentConfigTest
         assertTrue(defaults.engine().toString().contains("histogram_window=60s/5"), defaults.engine().toString());
         assertEquals(Duration.ZERO,
             EnvironmentConfig.from(Map.of("METRICS_HISTOGRAM_WINDOW_SECONDS", "0")).engine().defaultHistogram().window());
+    }
+
+    @Test
+    void createdSamplesAreOffByDefault()
+    {
+        assertFalse(EnvironmentConfig.from(Map.of()).exposeCreated());
+        assertTrue(EnvironmentConfig.from(Map.of()).toString().contains("expose_created=false"));
+        assertTrue(EnvironmentConfig.from(Map.of("METRICS_EXPOSE_CREATED", "on")).exposeCreated());
     }
 
     @Test
@@ -204,6 +214,7 @@ class EnvironmentConfigTest
         "METRICS_HISTOGRAM_BUCKETS|1;2|comma-separated list",
         "METRICS_HISTOGRAM_BUCKETS|2,1|strictly increasing",
         "METRICS_HISTOGRAM_SIGNIFICANT_DIGITS|9|a whole number from 1 to 5",
+        "METRICS_EXPOSE_CREATED|maybe|true or false (also 1/0, yes/no, on/off)",
         "METRICS_HISTOGRAM_WINDOW_SECONDS|-1|a whole number from 0 to 86400",
         "METRICS_HISTOGRAM_WINDOW_SECONDS|1m|a whole number from 0 to 86400",
         "METRICS_HISTOGRAM_WINDOW_SECONDS|86401|a whole number from 0 to 86400",
