@@ -311,7 +311,7 @@ final class SliceCounts
     /** Grows the covered range to include {@code index}, with slack; returns the index's new position. */
     private int cover(final int index)
     {
-        final int slack = Math.max(MIN_GROWTH, length / 2);
+        final int slack = Math.max(MIN_GROWTH, length / 8); // a little: arrays are kept, so growth is rare
         final int newBase;
         final int newEnd;
         if (length == 0)
