@@ -26,7 +26,10 @@ import org.HdrHistogram.IntCountsHistogram;
  * <p>
  * <b>Threading.</b> Owned by the writer thread: recorded and sampled only there, so no field needs ordering.
  * <p>
- * <b>Footprint.</b> The percentile histogram is an {@link IntCountsHistogram} (4-byte counts) that starts tiny and
+ * <b>Footprint.</b> With a window, see {@link SliceCounts}: about 1.1 KB per series at ~1 observation per second,
+ * 3.2 KB at ~17/s, 8 KB at ~80/s and 11 KB at ~800/s (latencies of 0.2 .. 150 ms, 5 sub-windows, heap measured by
+ * {@code RingMetricsMemoryPerSeries}, labels and registry included). Without one (zero window), the percentile
+ * histogram is an {@link IntCountsHistogram} (4-byte counts) that starts tiny and
  * auto-resizes up to the largest value actually seen, clamped to the spec's highest trackable value. For latencies
  * in seconds (1 µs resolution, 2 digits) it holds about 6.5 KB when values stay under 100 ms, 8 KB under 1 s and
  * 10 KB under 10 s, instead of the ~28 KB of a flat {@code Histogram} over 1 µs..1 h. A {@code PackedHistogram}

@@ -36,8 +36,7 @@ final class SliceCounts
     private long total;
     private long minTicks = Long.MAX_VALUE;
     private long maxTicks = Long.MIN_VALUE;
-    private int lowest = Integer.MAX_VALUE; // smallest index with a count
-    private int highest = -1;               // largest index with a count
+    private final HdrIndex index;           // the smallest and largest index are those of minTicks and maxTicks
     private int base;
     private int length;
     private int width; // bytes per count: 0 (no array yet), 1, 2, 4 or 8
@@ -51,10 +50,12 @@ final class SliceCounts
     private boolean sorted = true;
 
     /**
+     * @param index    the counts layout.
      * @param listable whether every index fits in a {@code char}, so that the sub-window may start as a list.
      */
-    SliceCounts(final boolean listable)
+    SliceCounts(final HdrIndex index, final boolean listable)
     {
+        this.index = index;
         this.listing = listable;
     }
 
@@ -80,14 +81,16 @@ final class SliceCounts
         return maxTicks;
     }
 
+    /** @return the smallest index with a count; only when {@link #total()} is not 0. */
     int lowestIndex()
     {
-        return lowest;
+        return index.indexOf(minTicks);
     }
 
+    /** @return the largest index with a count; only when {@link #total()} is not 0. */
     int highestIndex()
     {
-        return highest;
+        return index.indexOf(maxTicks);
     }
 
     /**
@@ -104,8 +107,8 @@ final class SliceCounts
         }
         else if (total > 0)
         {
-            final int from = lowest - base;
-            final int to = highest - base + 1;
+            final int from = lowestIndex() - base;
+            final int to = highestIndex() - base + 1;
             switch (width)
             {
                 case 1:
@@ -126,43 +129,33 @@ final class SliceCounts
         total = 0;
         minTicks = Long.MAX_VALUE;
         maxTicks = Long.MIN_VALUE;
-        lowest = Integer.MAX_VALUE;
-        highest = -1;
     }
 
     /**
      * Counts one recording.
      *
-     * @param index its {@link HdrIndex#indexOf(long) index}.
-     * @param ticks its value, for the exact min and max.
+     * @param at    its {@link HdrIndex#indexOf(long) index}.
+     * @param ticks its value, for the exact min and max (and so the smallest and largest index).
      */
-    void increment(final int index, final long ticks)
+    void increment(final int at, final long ticks)
     {
         if (listing)
         {
             if (list == null || listSize == list.length)
             {
-                growOrCount(index);
+                growOrCount(at);
             }
         }
         if (listing)
         {
-            list[listSize++] = (char)index;
+            list[listSize++] = (char)at;
             sorted = false;
         }
         else
         {
-            count(index);
+            count(at);
         }
         total++;
-        if (index < lowest)
-        {
-            lowest = index;
-        }
-        if (index > highest)
-        {
-            highest = index;
-        }
         if (ticks < minTicks)
         {
             minTicks = ticks;
@@ -187,10 +180,11 @@ final class SliceCounts
     }
 
     /** The list is full: doubles it, or turns it into counts when a longer list would cost more than counts. */
-    private void growOrCount(final int index)
+    private void growOrCount(final int at)
     {
         final int capacity = list == null ? FIRST_LIST : 2 * list.length;
-        final int span = Math.max(highest, index) - Math.min(lowest, index) + 1 + MIN_GROWTH;
+        final int span = total == 0 ? MIN_GROWTH + 1 :
+            Math.max(highestIndex(), at) - Math.min(lowestIndex(), at) + 1 + MIN_GROWTH;
         if (capacity <= MAX_LIST && 2L * capacity <= span)
         {
             list = list == null ? new char[capacity] : Arrays.copyOf(list, capacity);
@@ -199,8 +193,8 @@ final class SliceCounts
         listing = false;
         if (listSize > 0)
         {
-            cover(lowest);
-            cover(highest);
+            cover(lowestIndex());
+            cover(highestIndex());
         }
         for (int i = 0; i < listSize; i++)
         {

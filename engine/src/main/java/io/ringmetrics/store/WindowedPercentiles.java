@@ -76,7 +76,7 @@ final class WindowedPercentiles
         SliceCounts slice = slices[position];
         if (slice == null)
         {
-            slice = new SliceCounts(listable);
+            slice = new SliceCounts(index, listable);
             slices[position] = slice;
         }
         if (slice.epoch() != epoch)
