@@ -26,9 +26,10 @@ import org.HdrHistogram.IntCountsHistogram;
  * <p>
  * <b>Threading.</b> Owned by the writer thread: recorded and sampled only there, so no field needs ordering.
  * <p>
- * <b>Footprint.</b> With a window, see {@link SliceCounts}: about 1.1 KB per series at ~1 observation per second,
- * 3.2 KB at ~17/s, 8 KB at ~80/s and 11 KB at ~800/s (latencies of 0.2 .. 150 ms, 5 sub-windows, heap measured by
- * {@code RingMetricsMemoryPerSeries}, labels and registry included). Without one (zero window), the percentile
+ * <b>Footprint.</b> With the default window (5 sub-windows, see {@link SliceCounts}) a latency series (log-normal,
+ * median 5 ms) holds about 1.3 KB at ~1 observation per second, 3.7 KB at ~17/s, 6.9 KB at ~80/s and 8.3 KB at
+ * ~800/s (heap per series measured by {@code RingMetricsMemoryPerSeries}, registry and labels included; 7.4 KB
+ * since start). Without one (zero window), the percentile
  * histogram is an {@link IntCountsHistogram} (4-byte counts) that starts tiny and
  * auto-resizes up to the largest value actually seen, clamped to the spec's highest trackable value. For latencies
  * in seconds (1 µs resolution, 2 digits) it holds about 6.5 KB when values stay under 100 ms, 8 KB under 1 s and
