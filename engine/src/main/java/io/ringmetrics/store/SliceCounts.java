@@ -139,6 +139,25 @@ final class SliceCounts
      */
     void increment(final int at, final long ticks)
     {
+        final int i = at - base;
+        if (listing || i < 0 || i >= length || !incrementAt(i)) // the common case: one count in range, no overflow
+        {
+            incrementSlowly(at);
+        }
+        total++;
+        if (ticks < minTicks)
+        {
+            minTicks = ticks;
+        }
+        if (ticks > maxTicks)
+        {
+            maxTicks = ticks;
+        }
+    }
+
+    /** {@link #increment(int, long)} while listing, out of the covered range, or when the count is full. */
+    private void incrementSlowly(final int at)
+    {
         if (listing)
         {
             if (list == null || listSize == list.length)
@@ -154,15 +173,6 @@ final class SliceCounts
         else
         {
             count(at);
-        }
-        total++;
-        if (ticks < minTicks)
-        {
-            minTicks = ticks;
-        }
-        if (ticks > maxTicks)
-        {
-            maxTicks = ticks;
         }
     }
 
