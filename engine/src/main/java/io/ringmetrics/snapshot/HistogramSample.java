@@ -4,10 +4,12 @@ package io.ringmetrics.snapshot;
  * Immutable state of one histogram series at snapshot time.
  * <p>
  * {@code bucketCounts} are per bucket (not cumulative), in the order of the family's bounds, the last one being
- * {@code +Inf}; they always add up to {@link #count()}. Count, sum, buckets and {@link #max()} are exact. Quantile
- * values are in the base unit and come from the HdrHistogram, so they carry its precision (2 significant digits by
- * default: up to 1 % above the true value), clamped to the exact smallest and largest observation; a series with
- * one observation reads that exact value at every quantile.
+ * {@code +Inf}; they always add up to {@link #count()}. Count, sum and buckets are exact and cumulative. Quantile
+ * values and {@link #max()} cover the histogram's percentile window ({@code HistogramSpec.window()}; since the series
+ * was created for a zero window) and read 0 while it holds no observation. Quantiles are in the base unit and come
+ * from the HdrHistogram, so they carry its precision (2 significant digits by default: up to 1 % above the true
+ * value), clamped to the smallest and largest observation of the window; a series with one observation reads that
+ * exact value at every quantile.
  */
 public final class HistogramSample
 {
@@ -22,7 +24,7 @@ public final class HistogramSample
      * @param sum            sum of observations.
      * @param bucketCounts   per-bucket counts, last is {@code +Inf}; owned by the sample.
      * @param quantileValues values at {@code HistogramSpec.QUANTILES}; owned by the sample.
-     * @param max            exact largest observation, 0 if empty.
+     * @param max            largest observation of the percentile window, 0 if it holds none.
      */
     public HistogramSample(
         final long count, final double sum, final long[] bucketCounts, final double[] quantileValues, final double max)
@@ -76,7 +78,10 @@ public final class HistogramSample
         return quantileValues[i];
     }
 
-    /** @return the exact largest observation, 0 if empty. */
+    /**
+     * @return the largest observation of the percentile window (exact when it is the series' largest, else to the
+     *         tick), 0 if the window holds none.
+     */
     public double max()
     {
         return max;
