@@ -170,6 +170,7 @@ public final class EnvironmentConfig
         settings.exporters(exporters);
         settings.prometheusNamespace(namespace("PROMETHEUS_NAMESPACE"));
         settings.allowRemoval(bool("PROMETHEUS_ALLOW_REMOVAL", true));
+        settings.exposeCreated(bool("METRICS_EXPOSE_CREATED", false));
         settings.httpHost(host("METRICS_HTTP_HOST", "127.0.0.1"));
         settings.httpPort((int)number("METRICS_HTTP_PORT", 8081, 0, 65_535));
         settings.httpThreads((int)number("METRICS_HTTP_THREADS", MetricsSettings.DEFAULT_HTTP_THREADS, 1,
@@ -417,9 +418,14 @@ public final class EnvironmentConfig
                 }
             }
         }
+        final long windowSeconds = number("METRICS_HISTOGRAM_WINDOW_SECONDS",
+            HistogramSpec.DEFAULT_WINDOW.toSeconds(), 0, HistogramSpec.MAX_WINDOW.toSeconds());
+        final int windowSlices = (int)number("METRICS_HISTOGRAM_WINDOW_SLICES", HistogramSpec.DEFAULT_WINDOW_SLICES, 1,
+            HistogramSpec.MAX_WINDOW_SLICES);
         try
         {
-            return new HistogramSpec(bounds, 1e9, 1_000L, 3_600_000_000_000L, digits);
+            return new HistogramSpec(bounds, 1e9, 1_000L, 3_600_000_000_000L, digits)
+                .withWindow(Duration.ofSeconds(windowSeconds), windowSlices);
         }
         catch (final IllegalArgumentException ex)
         {

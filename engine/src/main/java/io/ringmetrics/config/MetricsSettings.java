@@ -36,6 +36,7 @@ public final class MetricsSettings
     private final MetricsErrorConfig errors;
     private final String prometheusNamespace;
     private final boolean allowRemoval;
+    private final boolean exposeCreated;
     private final String httpHost;
     private final int httpPort;
     private final int httpThreads;
@@ -59,6 +60,7 @@ public final class MetricsSettings
         this.errors = b.errors;
         this.prometheusNamespace = b.prometheusNamespace;
         this.allowRemoval = b.allowRemoval;
+        this.exposeCreated = b.exposeCreated;
         this.httpHost = b.httpHost;
         this.httpPort = b.httpPort;
         this.httpThreads = b.httpThreads;
@@ -123,6 +125,12 @@ public final class MetricsSettings
     public boolean allowRemoval()
     {
         return allowRemoval;
+    }
+
+    /** @return METRICS_EXPOSE_CREATED (default false): {@code _created} samples of counters and histograms. */
+    public boolean exposeCreated()
+    {
+        return exposeCreated;
     }
 
     /** @return METRICS_HTTP_HOST (default 127.0.0.1). */
@@ -228,7 +236,7 @@ public final class MetricsSettings
             ", allow_removal=" + allowRemoval +
             ", http=" + httpHost + ':' + boundHttpPort + " threads=" + httpThreads + " max_connections=" +
             httpMaxConnections + " request_timeout=" + httpRequestTimeout.toMillis() + "ms response_timeout=" +
-            httpResponseTimeout.toMillis() + "ms" +
+            httpResponseTimeout.toMillis() + "ms expose_created=" + exposeCreated +
             ", statsd=" + statsdHost + ':' + statsdPort + " prefix=" + (statsdPrefix == null ? "(none)" : statsdPrefix) +
             " flush=" + statsdFlushInterval.toMillis() + "ms packet=" + statsdMaxPacketSize + " tags=" + statsdTagStyle +
             " protocol=" + statsdProtocol.name().toLowerCase(java.util.Locale.ROOT) +
@@ -245,6 +253,7 @@ public final class MetricsSettings
         private MetricsErrorConfig errors = MetricsErrorConfig.DEFAULTS;
         private String prometheusNamespace;
         private boolean allowRemoval = true;
+        private boolean exposeCreated;
         private String httpHost = "127.0.0.1";
         private int httpPort = 8081;
         private int httpThreads = DEFAULT_HTTP_THREADS;
@@ -317,6 +326,13 @@ public final class MetricsSettings
         public Builder allowRemoval(final boolean v)
         {
             allowRemoval = v;
+            return this;
+        }
+
+        /** @param v {@code _created} samples @return this */
+        public Builder exposeCreated(final boolean v)
+        {
+            exposeCreated = v;
             return this;
         }
 

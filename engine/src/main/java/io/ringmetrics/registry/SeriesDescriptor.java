@@ -7,7 +7,7 @@ package io.ringmetrics.registry;
  * Created once at registration; exporters may attach one precomputed, immutable rendering through
  * {@link #exporterCache(Object)} so that names and labels are escaped once, not on every scrape.
  * <p>
- * <b>Memory.</b> 40 bytes with compressed oops, with up to two label values inline (the common case needs no
+ * <b>Memory.</b> 48 bytes with compressed oops (8 of them the creation time, for {@code _created} samples), with up to two label values inline (the common case needs no
  * value array; from the third value on they are kept in a {@code String[]}). The label names are the family's;
  * the overflow series is recognised by a marker array rather than by a flag.
  * <p>
@@ -27,6 +27,7 @@ public final class SeriesDescriptor
     final String value0; // first value in canonical order, or null
     final String value1; // second value, or null
     final String[] more; // third value on, or NO_MORE, or OVERFLOW
+    private final long createdMillis;
     private Object exporterCache; // benign race: immutable objects, safely published through final fields
 
     /**
@@ -51,6 +52,16 @@ public final class SeriesDescriptor
         this.value1 = value1;
         this.more = more;
         this.hash = hash;
+        this.createdMillis = System.currentTimeMillis();
+    }
+
+    /**
+     * @return when this series was registered (its counts started from zero), in milliseconds since the epoch: the
+     *         value of its {@code _created} sample.
+     */
+    public long createdMillis()
+    {
+        return createdMillis;
     }
 
     /**

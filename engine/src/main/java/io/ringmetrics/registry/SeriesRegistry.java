@@ -58,7 +58,7 @@ public final class SeriesRegistry
         final MetricsResourceConfig config, final SlotAllocator slots, final Set<String> reservedNames,
         final HistogramSpec defaultHistogram)
     {
-        this.defaultHistogram = defaultHistogram;
+        this.defaultHistogram = defaultHistogram.withDefaultWindow(defaultHistogram); // the window, always set
         this.config = config;
         this.rules = new NameRules(config);
         this.budget = new SeriesBudget(config);
@@ -111,7 +111,8 @@ public final class SeriesRegistry
         final String[] pairs = labelPairs == null ? new String[0] : labelPairs;
         final String[] labelNames = rules.checkLabels(pairs);
         final HistogramSpec histogramSpec =
-            type == MetricType.HISTOGRAM ? (spec == null ? defaultHistogram : spec) : null;
+            type == MetricType.HISTOGRAM ? (spec == null ? defaultHistogram : spec.withDefaultWindow(defaultHistogram)) :
+                null;
 
         while (true)
         {

@@ -4,10 +4,12 @@ package io.ringmetrics.snapshot;
  * Immutable state of one histogram series at snapshot time.
  * <p>
  * {@code bucketCounts} are per bucket (not cumulative), in the order of the family's bounds, the last one being
- * {@code +Inf}; they always add up to {@link #count()}. Count, sum, buckets, {@link #min()} and {@link #max()} are exact. Quantile
- * values are in the base unit and come from the HdrHistogram, so they carry its precision (2 significant digits by
- * default: up to 1 % above the true value), clamped to the exact smallest and largest observation; a series with
- * one observation reads that exact value at every quantile.
+ * {@code +Inf}; they always add up to {@link #count()}. Count, sum, buckets, {@link #min()} and {@link #lifetimeMax()}
+ * are exact and cumulative. Quantile values and {@link #max()} cover the histogram's percentile window
+ * ({@code HistogramSpec.window()}; since the series was created for a zero window) and read 0 while it holds no
+ * observation. Quantiles are in the base unit and come from the HdrHistogram, so they carry its precision (2
+ * significant digits by default: up to 1 % above the true value), clamped to the smallest and largest observation of
+ * the window; a series with one observation reads that exact value at every quantile.
  */
 public final class HistogramSample
 {
@@ -17,18 +19,22 @@ public final class HistogramSample
     private final double[] quantileValues;
     private final double max;
     private final double min;
+    private final double lifetimeMax;
 
     /**
+     * A sample whose window is its whole life (or whose smallest and largest observations are not known): the min
+     * reads 0 and the lifetime max equals {@code max}.
+     *
      * @param count          observations.
      * @param sum            sum of observations.
      * @param bucketCounts   per-bucket counts, last is {@code +Inf}; owned by the sample.
      * @param quantileValues values at {@code HistogramSpec.QUANTILES}; owned by the sample.
-     * @param max            exact largest observation, 0 if empty.
+     * @param max            largest observation of the percentile window, 0 if it holds none.
      */
     public HistogramSample(
         final long count, final double sum, final long[] bucketCounts, final double[] quantileValues, final double max)
     {
-        this(count, sum, bucketCounts, quantileValues, max, 0.0);
+        this(count, sum, bucketCounts, quantileValues, max, 0.0, max);
     }
 
     /**
@@ -36,19 +42,21 @@ public final class HistogramSample
      * @param sum            sum of observations.
      * @param bucketCounts   per-bucket counts, last is {@code +Inf}; owned by the sample.
      * @param quantileValues values at {@code HistogramSpec.QUANTILES}; owned by the sample.
-     * @param max            exact largest observation, 0 if empty.
-     * @param min            exact smallest observation, 0 if empty.
+     * @param max            largest observation of the percentile window, 0 if it holds none.
+     * @param min            exact smallest observation since the series started, 0 if empty.
+     * @param lifetimeMax    exact largest observation since the series started, 0 if empty.
      */
     public HistogramSample(
         final long count, final double sum, final long[] bucketCounts, final double[] quantileValues, final double max,
-        final double min)
+        final double min, final double lifetimeMax)
     {
-        this.min = min;
         this.count = count;
         this.sum = sum;
         this.bucketCounts = bucketCounts;
         this.quantileValues = quantileValues;
         this.max = max;
+        this.min = min;
+        this.lifetimeMax = lifetimeMax;
     }
 
     /** @return number of observations. */
@@ -99,7 +107,16 @@ public final class HistogramSample
         return min;
     }
 
-    /** @return the exact largest observation, 0 if empty. */
+    /** @return the exact largest observation since the series started, 0 if empty (OTLP's cumulative max). */
+    public double lifetimeMax()
+    {
+        return lifetimeMax;
+    }
+
+    /**
+     * @return the largest observation of the percentile window (exact when it is the series' largest, else to the
+     *         tick), 0 if the window holds none.
+     */
     public double max()
     {
         return max;

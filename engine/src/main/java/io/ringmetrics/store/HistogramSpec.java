@@ -1,5 +1,6 @@
 package io.ringmetrics.store;
 
+import java.time.Duration;
 import java.util.Arrays;
 
 /**
@@ -11,6 +12,14 @@ import java.util.Arrays;
  * with {@code lowestDiscernibleTicks} resolution and {@code significantDigits} digits, which grows up to
  * {@code highestTrackableTicks}; values above it are clamped for the percentiles only. Count, sum, buckets, min and
  * max stay exact for every observation (finite and not negative, see {@link HistogramSeries#accepts(double)}).
+ * <p>
+ * <b>Percentile window.</b> The percentiles and the max cover a sliding window ({@link #withWindow(Duration, int)}):
+ * the current sub-window and the {@code slices - 1} before it, each {@code window / slices} long, so they cover
+ * between {@code window * (slices - 1) / slices} and {@code window} of the most recent observations. A zero window
+ * covers every observation since the series was created. A spec built without a window takes the engine's default
+ * ({@code METRICS_HISTOGRAM_WINDOW_SECONDS}, {@code METRICS_HISTOGRAM_WINDOW_SLICES}; {@link #DEFAULT_WINDOW} and
+ * {@link #DEFAULT_WINDOW_SLICES} when those are not set) when it is registered. Count, sum and buckets are always
+ * cumulative.
  */
 public final class HistogramSpec
 {
@@ -21,9 +30,29 @@ public final class HistogramSpec
     /** Percentiles reported by snapshots, as quantiles in {@code [0, 1]}; max is reported separately. */
     public static final double[] QUANTILES = { 0.5, 0.9, 0.99, 0.999 };
 
-    /** Seconds with nanosecond ticks, 1 µs .. 1 h, 2 significant digits, Prometheus default buckets. */
+    /** Default percentile window ({@code METRICS_HISTOGRAM_WINDOW_SECONDS}): the last 60 s. */
+    public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(60);
+
+    /** Default number of sub-windows the window slides by ({@code METRICS_HISTOGRAM_WINDOW_SLICES}). */
+    public static final int DEFAULT_WINDOW_SLICES = 5;
+
+    /** Most sub-windows of one window. */
+    public static final int MAX_WINDOW_SLICES = 60;
+
+    /** Longest percentile window: one day. */
+    public static final Duration MAX_WINDOW = Duration.ofDays(1);
+
+    /** Shortest sub-window (window / slices): 1 ms. */
+    public static final Duration MIN_WINDOW_SLICE = Duration.ofMillis(1);
+
+    /**
+     * Seconds with nanosecond ticks, 1 µs .. 1 h, 2 significant digits, Prometheus default buckets, the engine's
+     * default percentile window.
+     */
     public static final HistogramSpec DEFAULT_SECONDS =
         new HistogramSpec(DEFAULT_BUCKETS, 1e9, 1_000L, 3_600_000_000_000L, 2);
+
+    private static final long WINDOW_NOT_SET = -1;
 
     private final double[] bucketBounds;
     private final BucketIndex bucketIndex;
@@ -31,6 +60,8 @@ public final class HistogramSpec
     private final long lowestDiscernibleTicks;
     private final long highestTrackableTicks;
     private final int significantDigits;
+    private final long windowNanos;  // WINDOW_NOT_SET: the engine's default
+    private final int windowSlices;
 
     /**
      * @param bucketBounds           finite upper bounds, strictly increasing, without {@code +Inf}.
@@ -45,6 +76,19 @@ public final class HistogramSpec
         final long lowestDiscernibleTicks,
         final long highestTrackableTicks,
         final int significantDigits)
+    {
+        this(bucketBounds, ticksPerUnit, lowestDiscernibleTicks, highestTrackableTicks, significantDigits,
+            WINDOW_NOT_SET, DEFAULT_WINDOW_SLICES);
+    }
+
+    private HistogramSpec(
+        final double[] bucketBounds,
+        final double ticksPerUnit,
+        final long lowestDiscernibleTicks,
+        final long highestTrackableTicks,
+        final int significantDigits,
+        final long windowNanos,
+        final int windowSlices)
     {
         if (bucketBounds.length == 0)
         {
@@ -82,6 +126,91 @@ public final class HistogramSpec
         this.lowestDiscernibleTicks = lowestDiscernibleTicks;
         this.highestTrackableTicks = highestTrackableTicks;
         this.significantDigits = significantDigits;
+        this.windowNanos = windowNanos;
+        this.windowSlices = windowSlices;
+    }
+
+    /**
+     * This spec with its own percentile window, which the engine's default does not override.
+     *
+     * @param window length of the window the percentiles and the max cover: {@link Duration#ZERO} for every
+     *               observation since the series was created, else up to {@link #MAX_WINDOW}.
+     * @param slices sub-windows it slides by, 1..{@link #MAX_WINDOW_SLICES} (1 = a tumbling window that empties
+     *               at each rotation); each at least {@link #MIN_WINDOW_SLICE} long. Ignored for a zero window.
+     * @return a new spec.
+     * @throws IllegalArgumentException naming the value and what is allowed.
+     */
+    public HistogramSpec withWindow(final Duration window, final int slices)
+    {
+        final String problem = windowProblem(window, slices);
+        if (problem != null)
+        {
+            throw new IllegalArgumentException(problem);
+        }
+        return new HistogramSpec(bucketBounds, ticksPerUnit, lowestDiscernibleTicks, highestTrackableTicks,
+            significantDigits, window.toNanos(), window.isZero() ? DEFAULT_WINDOW_SLICES : slices);
+    }
+
+    /**
+     * Why a window is not allowed, for {@link #withWindow(Duration, int)} and the environment parser.
+     *
+     * @param window window length.
+     * @param slices sub-windows.
+     * @return a one-line reason naming the value and what is allowed, or {@code null} if it is allowed.
+     */
+    public static String windowProblem(final Duration window, final int slices)
+    {
+        if (window == null || window.isNegative() || window.compareTo(MAX_WINDOW) > 0)
+        {
+            return "the percentile window must be between 0 (since start) and " + MAX_WINDOW.toSeconds() +
+                " s, was " + window;
+        }
+        if (window.isZero())
+        {
+            return null;
+        }
+        if (slices < 1 || slices > MAX_WINDOW_SLICES)
+        {
+            return "the percentile window's slices must be between 1 and " + MAX_WINDOW_SLICES + ", was " + slices;
+        }
+        if (window.toNanos() / slices < MIN_WINDOW_SLICE.toNanos())
+        {
+            return "each of the percentile window's slices must last at least " + MIN_WINDOW_SLICE.toMillis() +
+                " ms, was " + window + " / " + slices;
+        }
+        return null;
+    }
+
+    /**
+     * This spec, with the window of {@code defaults} if it has none of its own (the built-in default if neither
+     * has one): what a registered histogram uses, so two specs that differ only in having the default window set or
+     * not register as the same.
+     *
+     * @param defaults the engine's default spec.
+     * @return this or a copy.
+     */
+    public HistogramSpec withDefaultWindow(final HistogramSpec defaults)
+    {
+        return windowNanos != WINDOW_NOT_SET ? this :
+            new HistogramSpec(bucketBounds, ticksPerUnit, lowestDiscernibleTicks, highestTrackableTicks,
+                significantDigits, defaults.window().toNanos(), defaults.windowSlices());
+    }
+
+    /**
+     * @return length of the percentile window, {@link Duration#ZERO} for since start; {@link #DEFAULT_WINDOW}
+     *         when none was set.
+     */
+    public Duration window()
+    {
+        return Duration.ofNanos(windowNanos == WINDOW_NOT_SET ? DEFAULT_WINDOW.toNanos() : windowNanos);
+    }
+
+    /**
+     * @return sub-windows of the percentile window ({@link #DEFAULT_WINDOW_SLICES} when none was set).
+     */
+    public int windowSlices()
+    {
+        return windowNanos == WINDOW_NOT_SET ? DEFAULT_WINDOW_SLICES : windowSlices;
     }
 
     /**
@@ -168,7 +297,9 @@ public final class HistogramSpec
             ticksPerUnit == that.ticksPerUnit &&
             lowestDiscernibleTicks == that.lowestDiscernibleTicks &&
             highestTrackableTicks == that.highestTrackableTicks &&
-            significantDigits == that.significantDigits;
+            significantDigits == that.significantDigits &&
+            windowNanos == that.windowNanos &&
+            windowSlices == that.windowSlices;
     }
 
     @Override
@@ -181,6 +312,7 @@ public final class HistogramSpec
     public String toString()
     {
         return "HistogramSpec{buckets=" + Arrays.toString(bucketBounds) + ", ticksPerUnit=" + ticksPerUnit +
-            ", ticks=" + lowestDiscernibleTicks + ".." + highestTrackableTicks + ", digits=" + significantDigits + '}';
+            ", ticks=" + lowestDiscernibleTicks + ".." + highestTrackableTicks + ", digits=" + significantDigits +
+            (windowNanos == WINDOW_NOT_SET ? "" : ", window=" + window() + "/" + windowSlices) + '}';
     }
 }

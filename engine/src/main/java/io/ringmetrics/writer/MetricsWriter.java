@@ -15,6 +15,7 @@ import io.ringmetrics.snapshot.MetricsSnapshot;
 import io.ringmetrics.store.HistogramSeries;
 import io.ringmetrics.store.HistogramSpec;
 import io.ringmetrics.store.ValueStore;
+import io.ringmetrics.store.WindowClock;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
@@ -53,7 +54,9 @@ import java.util.concurrent.TimeUnit;
  * series costs the writer 4 bytes, not 8.
  * <p>
  * <b>Histograms.</b> An observation's count, sum and bucket are applied at once; its percentile recording is
- * deferred into a {@link PercentileBatch} of 64, applied before any histogram is sampled or freed.
+ * deferred into a {@link PercentileBatch} of 64, applied before any histogram is sampled or freed and at every
+ * housekeeping; that flush also sets the time of the percentile windows' rotation (see
+ * {@code io.ringmetrics.store.WindowedPercentiles}).
  * <p>
  * <b>Store file</b> ({@code METRICS_SHM_DIR}). The store's slab is then the file's values region; the writer also
  * writes each new series' record (every 10 ms and before serving a snapshot or flush request, so after
@@ -87,7 +90,8 @@ public final class MetricsWriter implements Runnable
     private HistogramSeries[] histograms = new HistogramSeries[16];
     private int histogramsUsed;
     private final IntArrayList freeHistogramIndexes = new IntArrayList();
-    private final PercentileBatch percentiles = new PercentileBatch();
+    private final WindowClock windowClock = WindowClock.cached(System::nanoTime);
+    private final PercentileBatch percentiles = new PercentileBatch(windowClock);
     private final long[] lastTouchedNanos;
     private final ManyToOneConcurrentLinkedQueue<SnapshotRequest> requests = new ManyToOneConcurrentLinkedQueue<>();
     private final long[] applied = new long[UpdateOp.KIND_COUNT];
@@ -317,7 +321,7 @@ public final class MetricsWriter implements Runnable
         {
             return NO_HISTOGRAM;
         }
-        final HistogramSeries histogram = new HistogramSeries(series.family().histogramSpec());
+        final HistogramSeries histogram = new HistogramSeries(series.family().histogramSpec(), windowClock);
         final int dense = freeHistogramIndexes.isEmpty() ? histogramsUsed++ : freeHistogramIndexes.popInt();
         if (dense == histograms.length)
         {
@@ -422,6 +426,7 @@ public final class MetricsWriter implements Runnable
         {
             syncStoreFile();
         }
+        percentiles.flush(histograms); // a deferred recording joins its percentile window within this interval
         if (lastTouchedNanos != null && nowNanos - nextCleanupNanos >= 0)
         {
             nextCleanupNanos = nowNanos + Math.max(cleanupIntervalNanos / 4, HOUSEKEEPING_INTERVAL_NANOS);

@@ -1,6 +1,7 @@
 package io.ringmetrics.writer;
 
 import io.ringmetrics.store.HistogramSeries;
+import io.ringmetrics.store.WindowClock;
 
 /**
  * Percentile recordings deferred into small batches, so that their cache misses overlap.
@@ -16,6 +17,10 @@ import io.ringmetrics.store.HistogramSeries;
  * <pre>
  *   histogramIndex: | i0 | i1 | ... | i(size-1) |        ticks: | t0 | t1 | ... | t(size-1) |
  * </pre>
+ * Each flush first {@linkplain WindowClock#refresh() refreshes} the writer's window clock, so the recordings it
+ * makes are placed in the percentile sub-window of the flush's time (at most one batch, or one housekeeping interval,
+ * after they were observed).
+ * <p>
  * <b>Threading.</b> Writer thread only.
  */
 final class PercentileBatch
@@ -25,7 +30,16 @@ final class PercentileBatch
 
     private final int[] histogramIndex = new int[CAPACITY];
     private final long[] ticks = new long[CAPACITY];
+    private final WindowClock clock;
     private int size;
+
+    /**
+     * @param clock the clock of the writer's percentile windows, refreshed at every flush.
+     */
+    PercentileBatch(final WindowClock clock)
+    {
+        this.clock = clock;
+    }
 
     /**
      * Defers one recording.
@@ -50,6 +64,7 @@ final class PercentileBatch
      */
     void flush(final HistogramSeries[] histograms)
     {
+        clock.refresh();
         final int[] histogramIndex = this.histogramIndex;
         final long[] ticks = this.ticks;
         for (int i = 0; i < size; i++)

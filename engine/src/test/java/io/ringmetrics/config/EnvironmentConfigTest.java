@@ -3,6 +3,7 @@ package io.ringmetrics.config;
 import io.ringmetrics.error.ConfigurationException;
 import io.ringmetrics.error.ErrorType;
 import io.ringmetrics.ring.BackpressurePolicy;
+import io.ringmetrics.store.HistogramSpec;
 import io.ringmetrics.writer.WriterIdleStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,6 +61,7 @@ class EnvironmentConfigTest
         env.put("METRICS_EXPORTER", "statsd");
         env.put("PROMETHEUS_NAMESPACE", "whisper_api");
         env.put("PROMETHEUS_ALLOW_REMOVAL", "false");
+        env.put("METRICS_EXPOSE_CREATED", "true");
         env.put("STATSD_HOST", "127.0.0.1");
         env.put("STATSD_PORT", "9125");
         env.put("STATSD_PREFIX", "whisper.prod");
@@ -97,12 +99,15 @@ class EnvironmentConfigTest
         env.put("METRICS_SHM_DIR", "/dev/shm/ringmetrics");
         env.put("METRICS_SHM_DELETE_ON_CLOSE", "false");
         env.put("METRICS_SHM_REUSE_TIMEOUT_MS", "2000");
+        env.put("METRICS_HISTOGRAM_WINDOW_SECONDS", "300");
+        env.put("METRICS_HISTOGRAM_WINDOW_SLICES", "10");
         assertEquals(EnvironmentConfig.VARIABLES.stream().filter(v -> !v.startsWith("OTEL_")).count(), env.size() + 1,
             "all but PROMETHEUS_MAX_METRICS (and the OTEL_* ones: OtlpVariablesTest) set here");
         final MetricsSettings s = EnvironmentConfig.from(env);
         assertEquals(ExporterKind.STATSD, s.exporter());
         assertEquals("whisper_api", s.prometheusNamespace());
         assertFalse(s.allowRemoval());
+        assertTrue(s.exposeCreated());
         assertEquals("127.0.0.1", s.statsdHost());
         assertEquals(9125, s.statsdPort());
         assertEquals("whisper.prod", s.statsdPrefix());
@@ -138,6 +143,28 @@ class EnvironmentConfigTest
         assertEquals(Duration.ofMillis(2000), s.engine().shmReuseTimeout());
         assertArrayEquals(new double[] { 0.01, 0.1, 1, 10 }, s.engine().defaultHistogram().bucketBounds());
         assertEquals(3, s.engine().defaultHistogram().significantDigits());
+        assertEquals(Duration.ofSeconds(300), s.engine().defaultHistogram().window());
+        assertEquals(10, s.engine().defaultHistogram().windowSlices());
+    }
+
+    @Test
+    void theHistogramWindowDefaultsToSixtySecondsInFiveSlicesAndZeroMeansSinceStart()
+    {
+        final MetricsSettings defaults = EnvironmentConfig.from(Map.of());
+        assertEquals(HistogramSpec.DEFAULT_WINDOW, defaults.engine().defaultHistogram().window());
+        assertEquals(Duration.ofSeconds(60), defaults.engine().defaultHistogram().window());
+        assertEquals(5, defaults.engine().defaultHistogram().windowSlices());
+        assertTrue(defaults.engine().toString().contains("histogram_window=60s/5"), defaults.engine().toString());
+        assertEquals(Duration.ZERO,
+            EnvironmentConfig.from(Map.of("METRICS_HISTOGRAM_WINDOW_SECONDS", "0")).engine().defaultHistogram().window());
+    }
+
+    @Test
+    void createdSamplesAreOffByDefault()
+    {
+        assertFalse(EnvironmentConfig.from(Map.of()).exposeCreated());
+        assertTrue(EnvironmentConfig.from(Map.of()).toString().contains("expose_created=false"));
+        assertTrue(EnvironmentConfig.from(Map.of("METRICS_EXPOSE_CREATED", "on")).exposeCreated());
     }
 
     @Test
@@ -197,6 +224,12 @@ class EnvironmentConfigTest
         "METRICS_SHM_DIR|ringmetrics|an absolute directory path",
         "METRICS_SHM_DELETE_ON_CLOSE|sometimes|true or false",
         "METRICS_SHM_REUSE_TIMEOUT_MS|0|a whole number from 1 to 600000",
+        "METRICS_EXPOSE_CREATED|maybe|true or false (also 1/0, yes/no, on/off)",
+        "METRICS_HISTOGRAM_WINDOW_SECONDS|-1|a whole number from 0 to 86400",
+        "METRICS_HISTOGRAM_WINDOW_SECONDS|1m|a whole number from 0 to 86400",
+        "METRICS_HISTOGRAM_WINDOW_SECONDS|86401|a whole number from 0 to 86400",
+        "METRICS_HISTOGRAM_WINDOW_SLICES|0|a whole number from 1 to 60",
+        "METRICS_HISTOGRAM_WINDOW_SLICES|61|a whole number from 1 to 60",
     })
     void everyBadValueIsRejectedNamingTheVariableTheValueAndWhatIsAllowed(
         final String variable, final String value, final String allowed)

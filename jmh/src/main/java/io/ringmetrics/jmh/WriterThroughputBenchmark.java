@@ -72,6 +72,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *       ({@link WriterOnly}): the upper bound of the writer code.</li>
  *   <li>{@code series}: updates go round-robin to this many series (1: one hot series; 1000: the writer's working
  *       set no longer fits in L1).</li>
+ *   <li>{@code windowSeconds}: the histograms' percentile window (5 sub-windows; 0 = since start, the since-start
+ *       {@code IntCountsHistogram}; 1 = a rotation every 200 ms, to include rotation in the measurement; 60 = the
+ *       default).</li>
  * </ul>
  *
  * <p>The writer needs a core of its own; this benchmark runs one caller thread, so caller + writer take the two
@@ -105,6 +108,10 @@ public class WriterThroughputBenchmark {
         @Param({"false"})
         public boolean shm;
 
+        /** Percentile window of the histograms, in 5 sub-windows (0 = since start). */
+        @Param({"60"})
+        public int windowSeconds;
+
         MetricsEngine engine;
         Counter[] counters;
         Histogram[] histograms;
@@ -116,6 +123,7 @@ public class WriterThroughputBenchmark {
             engine = MetricsEngine.start(config().toBuilder()
                     .idleStrategy(idle)
                     .shmDirectory(shm ? io.ringmetrics.jmh.common.ShmDirectory.create() : null)
+                    .defaultHistogram(window(windowSeconds))
                     .limits(MetricsResourceConfig.builder().maxLabelCombinations(Math.max(2 * series, 10_000)).build())
                     .build());
             counters = new Counter[series];
@@ -136,6 +144,11 @@ public class WriterThroughputBenchmark {
                             : " at " + params.getParam("millionsPerSecond") + " M/s") + ", warm-up included"));
             engine.close();
         }
+    }
+
+    /** The default histogram shape with a window of {@code seconds} in 5 sub-windows (0: since start). */
+    static HistogramSpec window(int seconds) {
+        return HistogramSpec.DEFAULT_SECONDS.withWindow(java.time.Duration.ofSeconds(seconds), 5);
     }
 
     /** 65 536-slot ring, policy BLOCK: nothing is dropped, the caller waits for the writer. */
@@ -235,6 +248,10 @@ public class WriterThroughputBenchmark {
         @Param({"false"})
         public boolean shm;
 
+        /** Percentile window of the histograms, in 5 sub-windows (0 = since start). */
+        @Param({"60"})
+        public int windowSeconds;
+
         private MetricsWriter writer;
         private MethodHandle drainAll;
         private RingDirectory rings;
@@ -247,7 +264,7 @@ public class WriterThroughputBenchmark {
                     .maxLabelCombinations(Math.max(2 * series, 10_000)).build();
             int capacity = SeriesRegistry.slotCapacity(limits);
             SeriesRegistry registry = new SeriesRegistry(limits, new SlotAllocator(capacity),
-                    MetaMetrics.RESERVED_NAMES, HistogramSpec.DEFAULT_SECONDS);
+                    MetaMetrics.RESERVED_NAMES, window(windowSeconds));
             counterIds = new int[series];
             histogramIds = new int[series];
             for (int i = 0; i < series; i++) {

@@ -238,7 +238,7 @@ public final class OtlpSnapshotMapper
                 {
                     p.counts[b] = h.bucketCountAt(b);
                 }
-                points.add(p.set(s.startNanos, now, h.sum(), h.count() > 0, h.min(), h.max()));
+                points.add(p.set(s.startNanos, now, h.sum(), h.count() > 0, h.min(), h.lifetimeMax()));
                 continue;
             }
             final boolean reset = s.buckets == null || h.count() < s.count;

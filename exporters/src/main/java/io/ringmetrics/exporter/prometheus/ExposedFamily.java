@@ -50,6 +50,8 @@ final class ExposedFamily
     private final byte[] countName;
     private final byte[] sumName;
     private final byte[][] extraLabels;
+    private final byte[] createdName;
+    private final byte[] createdTextHeader;
 
     /**
      * @param kind             Prometheus type.
@@ -110,6 +112,10 @@ final class ExposedFamily
             (help.isEmpty() ? "" : "# HELP " + metadataName + ' ' + escapeOpenMetricsHelp(help) + '\n'))
             .getBytes(StandardCharsets.UTF_8);
         this.extraLabels = extraLabelValues == null ? null : extraLabels(kind, extraLabelValues);
+        this.createdName = ascii(metadataName + "_created");
+        this.createdTextHeader = ((help.isEmpty() ? "" : "# HELP " + metadataName + "_created " +
+            escapeTextHelp(help) + '\n') + "# TYPE " + metadataName + "_created gauge\n")
+            .getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[][] extraLabels(final Kind kind, final double[] values)
@@ -217,6 +223,21 @@ final class ExposedFamily
     byte[] sumName()
     {
         return sumName;
+    }
+
+    /** @return {@code x_created}: the name of a counter's or histogram's creation time samples. */
+    byte[] createdName()
+    {
+        return createdName;
+    }
+
+    /**
+     * @return the header of the text format's separate {@code x_created} gauge family, which client_java's
+     *         {@code PrometheusTextFormatWriter} writes after every other family when created timestamps are on.
+     */
+    byte[] createdTextHeader()
+    {
+        return createdTextHeader;
     }
 
     /**

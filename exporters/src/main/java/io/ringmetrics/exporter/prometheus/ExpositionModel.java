@@ -68,6 +68,7 @@ final class ExpositionModel
 
     private final MetricsSnapshot snapshot;
     private final List<Entry> entries;
+    private final boolean created;
 
     /**
      * @param snapshot the engine snapshot.
@@ -75,8 +76,25 @@ final class ExpositionModel
      */
     ExpositionModel(final MetricsSnapshot snapshot, final List<Entry> entries)
     {
+        this(snapshot, entries, false);
+    }
+
+    /**
+     * @param snapshot the engine snapshot.
+     * @param entries  exposed families sorted by {@link ExposedFamily#sortName()}.
+     * @param created  whether counters and histograms carry {@code _created} samples.
+     */
+    ExpositionModel(final MetricsSnapshot snapshot, final List<Entry> entries, final boolean created)
+    {
         this.snapshot = snapshot;
         this.entries = entries;
+        this.created = created;
+    }
+
+    /** @return whether counters and histograms carry {@code _created} samples (their series' registration time). */
+    boolean created()
+    {
+        return created;
     }
 
     /** @return exposed families in exposition order. */

@@ -53,7 +53,7 @@ final class ExpositionWriter
             switch (entry.role)
             {
                 case SERIES:
-                    writeSeries(entry, out);
+                    writeSeries(entry, openMetrics && model.created(), out);
                     break;
                 case PERCENTILES:
                     writePercentiles(entry, out);
@@ -72,9 +72,55 @@ final class ExpositionWriter
         {
             out.put(EOF);
         }
+        else if (model.created())
+        {
+            writeCreatedFamilies(entries, out);
+        }
     }
 
-    private static void writeSeries(final ExpositionModel.Entry entry, final ByteSink out)
+    /**
+     * The text format's {@code _created} samples: one gauge family {@code x_created} per counter and histogram, after
+     * every other family, in the same order.
+     */
+    private static void writeCreatedFamilies(final List<ExpositionModel.Entry> entries, final ByteSink out)
+    {
+        for (int e = 0, n = entries.size(); e < n; e++)
+        {
+            final ExpositionModel.Entry entry = entries.get(e);
+            final ExposedFamily exposed = entry.exposed;
+            if (entry.role != ExpositionModel.Role.SERIES || entry.size() == 0 ||
+                (exposed.kind() != ExposedFamily.Kind.COUNTER && exposed.kind() != ExposedFamily.Kind.HISTOGRAM))
+            {
+                continue;
+            }
+            out.put(exposed.createdTextHeader());
+            final FamilySamples samples = entry.samples;
+            for (final int i : entry.rendering.order(samples))
+            {
+                writeCreated(out, exposed, SeriesRendering.of(samples.series(i)).labelsOpen(),
+                    samples.series(i).createdMillis());
+            }
+        }
+    }
+
+    /**
+     * A {@code _created} sample: seconds since the epoch with three decimals, as client_java writes it in both
+     * formats (with its default {@code prometheusTimestampsInMs=false}).
+     */
+    private static void writeCreated(
+        final ByteSink out, final ExposedFamily exposed, final byte[] labels, final long createdMillis)
+    {
+        nameAndLabels(out, exposed.createdName(), labels);
+        out.putLong(createdMillis / 1000);
+        out.put((byte)'.');
+        final long millis = createdMillis % 1000;
+        out.put((byte)('0' + millis / 100));
+        out.put((byte)('0' + millis / 10 % 10));
+        out.put((byte)('0' + millis % 10));
+        out.put((byte)'\n');
+    }
+
+    private static void writeSeries(final ExpositionModel.Entry entry, final boolean created, final ByteSink out)
     {
         final FamilySamples samples = entry.samples;
         final int[] order = entry.rendering.order(samples);
@@ -85,9 +131,14 @@ final class ExpositionWriter
             case COUNTER:
                 for (final int i : order)
                 {
-                    nameAndLabels(out, name, SeriesRendering.of(samples.series(i)).labelsOpen());
+                    final byte[] labels = SeriesRendering.of(samples.series(i)).labelsOpen();
+                    nameAndLabels(out, name, labels);
                     out.putDouble(samples.counterValue(i));
                     out.put((byte)'\n');
+                    if (created)
+                    {
+                        writeCreated(out, exposed, labels, samples.series(i).createdMillis());
+                    }
                 }
                 break;
             case GAUGE:
@@ -120,6 +171,10 @@ final class ExpositionWriter
                     nameAndLabels(out, sumName, labels);
                     out.putDouble(h.sum());
                     out.put((byte)'\n');
+                    if (created)
+                    {
+                        writeCreated(out, exposed, labels, samples.series(i).createdMillis());
+                    }
                 }
                 break;
             default:

@@ -68,8 +68,7 @@ final class FamilyRendering
                 this.percentiles = new ExposedFamily(ExposedFamily.Kind.SUMMARY, name + PERCENTILES_SUFFIX,
                     percentilesHelp(name, family.histogramSpec()), HistogramSpec.QUANTILES);
                 this.max = new ExposedFamily(ExposedFamily.Kind.GAUGE, name + MAX_SUFFIX,
-                    "Largest observation of " + name + " since the series was created " +
-                    "(exact; NaN before the first observation).", null);
+                    maxHelp(name, family.histogramSpec()), null);
             }
             else
             {
@@ -100,13 +99,39 @@ final class FamilyRendering
     static String percentilesHelp(final String name, final HistogramSpec spec)
     {
         final double unit = spec.ticksPerUnit();
-        return "Percentiles of " + name + " over all observations since the series was created: HdrHistogram " +
+        return "Percentiles of " + name + " over " + windowText(spec) + ": HdrHistogram " +
             "values with " + spec.significantDigits() + " significant digits (up to " +
             plain(100 * Math.pow(10, -spec.significantDigits())) + " % above the observations they stand for, " +
             "resolution " + plain(spec.lowestDiscernibleTicks() / unit) + "), clamped to the exact smallest and " +
             "largest observation, so a single observation reads exactly; observations above " +
             plain(spec.highestTrackableTicks() / unit) + " count as " + plain(spec.highestTrackableTicks() / unit) +
-            " here only (count, sum, buckets and max stay exact). NaN before the first observation.";
+            " here only (count, sum, buckets and max stay exact). NaN before the first observation" +
+            (spec.window().isZero() ? "." : ", 0 while the window holds none.");
+    }
+
+    /**
+     * @param name exposed name of the histogram.
+     * @param spec its shape.
+     * @return the HELP text of its {@code _max} gauge.
+     */
+    static String maxHelp(final String name, final HistogramSpec spec)
+    {
+        return spec.window().isZero() ?
+            "Largest observation of " + name + " since the series was created (exact; NaN before the first " +
+                "observation)." :
+            "Largest observation of " + name + " over " + windowText(spec) + " (NaN before the first observation, " +
+                "0 while the window holds none).";
+    }
+
+    /** {@code all observations since the series was created}, or {@code the last 60 s (sliding every 12 s)}. */
+    private static String windowText(final HistogramSpec spec)
+    {
+        if (spec.window().isZero())
+        {
+            return "all observations since the series was created";
+        }
+        final double seconds = spec.window().toNanos() / 1e9;
+        return "the last " + plain(seconds) + " s (sliding every " + plain(seconds / spec.windowSlices()) + " s)";
     }
 
     private static String plain(final double value)

@@ -1,6 +1,7 @@
 package io.ringmetrics.exporter.prometheus;
 
 import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.config.ExporterProperties;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.ringmetrics.EngineHealth;
@@ -85,6 +86,7 @@ public final class PrometheusExporter implements MetricsExporter
     private final int requestedPort;
     private final String namespace;
     private final boolean percentiles;
+    private final boolean created;
     private final boolean fastPath;
     private final int threads;
     private final int maxConnections;
@@ -107,6 +109,7 @@ public final class PrometheusExporter implements MetricsExporter
         this.requestedPort = b.port;
         this.namespace = b.namespace;
         this.percentiles = b.percentiles;
+        this.created = b.created;
         this.fastPath = b.fastPath;
         this.threads = b.threads;
         this.maxConnections = b.maxConnections;
@@ -114,7 +117,8 @@ public final class PrometheusExporter implements MetricsExporter
         this.responseTimeout = b.responseTimeout;
         this.errors = b.errors;
         this.errorLogger = b.errorLogger;
-        this.formats = ExpositionFormats.init();
+        this.formats = created ? ExpositionFormats.init(ExporterProperties.builder().includeCreatedTimestamps(true)
+            .build()) : ExpositionFormats.init();
     }
 
     /** @return a builder with the defaults (127.0.0.1:8081, no namespace). */
@@ -150,7 +154,7 @@ public final class PrometheusExporter implements MetricsExporter
             new ErrorHandler(errors, engine.config().limits(), engine.errors(), errorLogger,
                 ErrorHandler.LOG_INTERVAL_NANOS);
         collector = RingMetricsCollector.builder(engine)
-            .namespace(namespace).percentiles(percentiles).exporterName(NAME).errorHandler(errorHandler).build();
+            .namespace(namespace).percentiles(percentiles).created(created).exporterName(NAME).errorHandler(errorHandler).build();
         try
         {
             server = new ScrapeServer(host, requestedPort, threads, maxConnections, requestTimeout.toNanos(),
@@ -389,6 +393,7 @@ public final class PrometheusExporter implements MetricsExporter
         private int port = DEFAULT_PORT;
         private String namespace;
         private boolean percentiles = true;
+        private boolean created;
         private boolean fastPath = true;
         private int threads = MetricsSettings.DEFAULT_HTTP_THREADS;
         private int maxConnections = MetricsSettings.DEFAULT_HTTP_MAX_CONNECTIONS;
@@ -406,7 +411,7 @@ public final class PrometheusExporter implements MetricsExporter
          *
          * @param settings {@code METRICS_HTTP_HOST}, {@code METRICS_HTTP_PORT}, {@code METRICS_HTTP_THREADS},
          *                 {@code METRICS_HTTP_MAX_CONNECTIONS}, {@code METRICS_HTTP_REQUEST_TIMEOUT_MS},
-         *                 {@code METRICS_HTTP_RESPONSE_TIMEOUT_MS}, {@code PROMETHEUS_NAMESPACE} and
+         *                 {@code METRICS_HTTP_RESPONSE_TIMEOUT_MS}, {@code PROMETHEUS_NAMESPACE}, {@code METRICS_EXPOSE_CREATED} and
          *                 {@link MetricsSettings#errors()} ({@code METRICS_LOG_EXPORT_ERRORS},
          *                 {@code METRICS_ERROR_LOG_LEVEL}).
          * @return this.
@@ -416,7 +421,19 @@ public final class PrometheusExporter implements MetricsExporter
             return host(settings.httpHost()).port(settings.httpPort()).threads(settings.httpThreads())
                 .maxConnections(settings.httpMaxConnections()).requestTimeout(settings.httpRequestTimeout())
                 .responseTimeout(settings.httpResponseTimeout()).namespace(settings.prometheusNamespace())
-                .errors(settings.errors());
+                .created(settings.exposeCreated()).errors(settings.errors());
+        }
+
+        /**
+         * @param enabled whether every counter and histogram series carries a {@code _created} sample, the time it was
+         *                registered, in both text formats ({@code METRICS_EXPOSE_CREATED}, default false: the
+         *                exposition is then byte for byte as without this option).
+         * @return this.
+         */
+        public Builder created(final boolean enabled)
+        {
+            this.created = enabled;
+            return this;
         }
 
         /**

@@ -107,6 +107,7 @@ public final class RingMetricsCollector implements MultiCollector
     private final MetricsEngine engine;
     private final String namespace;
     private final boolean percentiles;
+    private final boolean created;
     private final String exporterName;
     private final ErrorHandler errorHandler;
     private final ConcurrentHashMap<String, ExposedFamily> metaFamilies = new ConcurrentHashMap<>();
@@ -118,6 +119,7 @@ public final class RingMetricsCollector implements MultiCollector
         this.engine = b.engine;
         this.namespace = b.namespace;
         this.percentiles = b.percentiles;
+        this.created = b.created;
         this.exporterName = b.exporterName;
         this.errorHandler = b.errorHandler != null ? b.errorHandler :
             new ErrorHandler(MetricsErrorConfig.DEFAULTS, engine.config().limits(), engine.errors());
@@ -142,6 +144,12 @@ public final class RingMetricsCollector implements MultiCollector
     public boolean percentiles()
     {
         return percentiles;
+    }
+
+    /** @return whether counters and histograms carry {@code _created} samples. */
+    public boolean created()
+    {
+        return created;
     }
 
     /**
@@ -356,7 +364,7 @@ public final class RingMetricsCollector implements MultiCollector
         }
         renderings = current; // drops renderings of families that no longer exist
         entries.sort(EXPOSITION_ORDER);
-        return new ExpositionModel(snapshot, entries);
+        return new ExpositionModel(snapshot, entries, created);
     }
 
     private String exposedName(final String name)
@@ -411,13 +419,13 @@ public final class RingMetricsCollector implements MultiCollector
         {
             if (entry.size() > 0)
             {
-                result.metricSnapshot(toMetricSnapshot(entry));
+                result.metricSnapshot(toMetricSnapshot(entry, model.created()));
             }
         }
         return result.build();
     }
 
-    private static MetricSnapshot toMetricSnapshot(final ExpositionModel.Entry entry)
+    private static MetricSnapshot toMetricSnapshot(final ExpositionModel.Entry entry, final boolean created)
     {
         final ExposedFamily exposed = entry.exposed;
         final String name = exposed.clientName();
@@ -465,8 +473,13 @@ public final class RingMetricsCollector implements MultiCollector
                 final CounterSnapshot.Builder counter = CounterSnapshot.builder().name(name).help(help);
                 for (int i = 0; i < samples.size(); i++)
                 {
-                    counter.dataPoint(CounterDataPointSnapshot.builder()
-                        .value(samples.counterValue(i)).labels(labels(samples.series(i))).build());
+                    final CounterDataPointSnapshot.Builder point = CounterDataPointSnapshot.builder()
+                        .value(samples.counterValue(i)).labels(labels(samples.series(i)));
+                    if (created)
+                    {
+                        point.createdTimestampMillis(samples.series(i).createdMillis());
+                    }
+                    counter.dataPoint(point.build());
                 }
                 return counter.build();
             }
@@ -487,11 +500,15 @@ public final class RingMetricsCollector implements MultiCollector
                 for (int i = 0; i < samples.size(); i++)
                 {
                     final HistogramSample h = samples.histogram(i);
-                    histogram.dataPoint(HistogramDataPointSnapshot.builder()
+                    final HistogramDataPointSnapshot.Builder point = HistogramDataPointSnapshot.builder()
                         .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, h.bucketCounts()))
                         .sum(h.sum())
-                        .labels(labels(samples.series(i)))
-                        .build());
+                        .labels(labels(samples.series(i)));
+                    if (created)
+                    {
+                        point.createdTimestampMillis(samples.series(i).createdMillis());
+                    }
+                    histogram.dataPoint(point.build());
                 }
                 return histogram.build();
             }
@@ -561,6 +578,7 @@ public final class RingMetricsCollector implements MultiCollector
         private final MetricsEngine engine;
         private String namespace;
         private boolean percentiles = true;
+        private boolean created;
         private String exporterName = DEFAULT_EXPORTER_NAME;
         private ErrorHandler errorHandler;
 
@@ -594,6 +612,19 @@ public final class RingMetricsCollector implements MultiCollector
         public Builder percentiles(final boolean enabled)
         {
             this.percentiles = enabled;
+            return this;
+        }
+
+        /**
+         * @param enabled whether every counter and histogram series carries a {@code _created} sample, the time it was
+         *                registered ({@code METRICS_EXPOSE_CREATED}, default false: the exposition is then exactly as
+         *                without this option). {@link #collect()} sets client_java's created timestamps, which its
+         *                writers expose only when their own option is on.
+         * @return this.
+         */
+        public Builder created(final boolean enabled)
+        {
+            this.created = enabled;
             return this;
         }
 

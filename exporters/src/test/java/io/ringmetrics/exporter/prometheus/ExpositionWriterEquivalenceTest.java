@@ -1,6 +1,8 @@
 package io.ringmetrics.exporter.prometheus;
 
+import io.prometheus.metrics.config.ExporterProperties;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.ringmetrics.MetricsEngine;
@@ -25,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The fast path ({@link ExpositionWriter}) writes exactly the bytes client_java's own writers
  * ({@link PrometheusTextFormatWriter}, {@link OpenMetricsTextFormatWriter}, the reference) write for
  * {@link RingMetricsCollector#collect()} of the same snapshot: every fixture, both formats, several namespaces,
- * with and without percentile families, on a first scrape and on later scrapes that reuse the caches.
+ * with and without percentile families, with and without {@code _created} samples, on a first scrape and on later
+ * scrapes that reuse the caches.
  */
 class ExpositionWriterEquivalenceTest
 {
@@ -40,22 +43,29 @@ class ExpositionWriterEquivalenceTest
             {
                 for (final boolean percentiles : new boolean[] { true, false })
                 {
-                    cases.add(Arguments.of(fixture, namespace, percentiles));
+                    cases.add(Arguments.of(fixture, namespace, percentiles, false));
                 }
             }
+            cases.add(Arguments.of(fixture, null, true, true));
+            cases.add(Arguments.of(fixture, "ns", false, true));
         }
         return cases.stream();
     }
 
-    @ParameterizedTest(name = "{0} namespace={1} percentiles={2}")
+    /** Writers with client_java's created timestamps on, as {@code PrometheusExporter} makes them for that option. */
+    private static final ExpositionFormats CREATED =
+        ExpositionFormats.init(ExporterProperties.builder().includeCreatedTimestamps(true).build());
+
+    @ParameterizedTest(name = "{0} namespace={1} percentiles={2} created={3}")
     @MethodSource("cases")
     void fastPathIsByteIdenticalToClientJavaWriters(
-        final Fixtures.Fixture fixture, final String namespace, final boolean percentiles) throws IOException
+        final Fixtures.Fixture fixture, final String namespace, final boolean percentiles, final boolean created)
+        throws IOException
     {
         try (MetricsEngine engine = fixture.start())
         {
-            final RingMetricsCollector collector =
-                RingMetricsCollector.builder(engine).namespace(namespace).percentiles(percentiles).build();
+            final RingMetricsCollector collector = RingMetricsCollector.builder(engine).namespace(namespace)
+                .percentiles(percentiles).created(created).build();
             for (int scrape = 0; scrape < 3; scrape++)
             {
                 if (scrape > 0)
@@ -122,8 +132,9 @@ class ExpositionWriterEquivalenceTest
         final ExpositionModel model = collector.model(snapshot);
         for (final boolean openMetrics : new boolean[] { false, true })
         {
-            final ExpositionFormatWriter reference = openMetrics ?
-                OpenMetricsTextFormatWriter.create() : PrometheusTextFormatWriter.create();
+            final ExpositionFormatWriter reference = model.created() ?
+                (openMetrics ? CREATED.getOpenMetricsTextFormatWriter() : CREATED.getPrometheusTextFormatWriter()) :
+                openMetrics ? OpenMetricsTextFormatWriter.create() : PrometheusTextFormatWriter.create();
             final ByteArrayOutputStream expected = new ByteArrayOutputStream();
             reference.write(expected, RingMetricsCollector.toMetricSnapshots(model));
             final ByteSink actual = new ByteSink(1024);

@@ -59,10 +59,10 @@ class OpenMetricsStructureTest
     {
         try (MetricsEngine engine = fixture.start())
         {
-            for (final String namespace : new String[] { null, "ns" })
+            for (final String namespace : new String[] { null, "ns", "created" })
             {
-                final String om = RingMetricsCollectorTest.openMetrics(
-                    RingMetricsCollector.builder(engine).namespace(namespace).build());
+                final String om = RingMetricsCollectorTest.openMetrics(RingMetricsCollector.builder(engine)
+                    .namespace(namespace).created("created".equals(namespace)).build()); // _created samples on
                 final List<String> problems = check(om);
                 if (!problems.isEmpty())
                 {

@@ -41,6 +41,7 @@ class PromtoolCheckTest
         {
             cases.add(Arguments.of(fixture, null));
             cases.add(Arguments.of(fixture, "whisper_api"));
+            cases.add(Arguments.of(fixture, "created")); // with _created samples
         }
         return cases.stream();
     }
@@ -51,8 +52,8 @@ class PromtoolCheckTest
     {
         try (MetricsEngine engine = fixture.start())
         {
-            final String text = RingMetricsCollectorTest.text(
-                RingMetricsCollector.builder(engine).namespace(namespace).build());
+            final String text = RingMetricsCollectorTest.text(RingMetricsCollector.builder(engine)
+                .namespace(namespace).created("created".equals(namespace)).build());
             assertTrue(text.contains("metrics_series"), "meta-metrics are part of every exposition");
             Promtool.assertClean(text);
         }

@@ -200,13 +200,23 @@ class RingMetricsCollectorTest
         try (MetricsEngine engine = MetricsEngine.start(Fixtures.blocking()))
         {
             engine.histogram("job_seconds", "Jobs.", null, new String[0]).observe(12.5);
+            engine.histogram("all_seconds", "All.", HistogramSpec.DEFAULT_SECONDS.withWindow(Duration.ZERO, 1),
+                new String[0]).observe(12.5);
             final String text = text(RingMetricsCollector.builder(engine).build());
-            assertTrue(text.contains("# HELP job_seconds_percentiles Percentiles of job_seconds over all observations" +
+            assertTrue(text.contains("# HELP job_seconds_percentiles Percentiles of job_seconds over the last 60 s" +
+                " (sliding every 12 s): HdrHistogram values with 2 significant digits (up to 1 % above the" +
+                " observations they stand for, resolution 0.000001), clamped to the exact smallest and largest" +
+                " observation, so a single observation reads exactly; observations above 3600 count as 3600 here" +
+                " only (count, sum, buckets and max stay exact). NaN before the first observation, 0 while the" +
+                " window holds none.\n"), text);
+            assertTrue(text.contains("# HELP job_seconds_max Largest observation of job_seconds over the last 60 s" +
+                " (sliding every 12 s) (NaN before the first observation, 0 while the window holds none).\n"), text);
+            assertTrue(text.contains("# HELP all_seconds_percentiles Percentiles of all_seconds over all observations" +
                 " since the series was created: HdrHistogram values with 2 significant digits (up to 1 % above the" +
                 " observations they stand for, resolution 0.000001), clamped to the exact smallest and largest" +
                 " observation, so a single observation reads exactly; observations above 3600 count as 3600 here" +
                 " only (count, sum, buckets and max stay exact). NaN before the first observation.\n"), text);
-            assertTrue(text.contains("# HELP job_seconds_max Largest observation of job_seconds since the series was" +
+            assertTrue(text.contains("# HELP all_seconds_max Largest observation of all_seconds since the series was" +
                 " created (exact; NaN before the first observation).\n"), text);
         }
     }

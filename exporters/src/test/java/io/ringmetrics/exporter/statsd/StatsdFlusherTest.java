@@ -130,6 +130,33 @@ class StatsdFlusherTest
     }
 
     @Test
+    void percentileGaugesCoverTheHistogramsWindowNotItsWholeLife() throws InterruptedException
+    {
+        try (MetricsEngine engine = MetricsEngine.start(blocking());
+            StatsdTestReceiver receiver = StatsdTestReceiver.start();
+            StatsdFlusher flusher = new StatsdFlusher(config(receiver.port()).build(), engine))
+        {
+            final Histogram latency = engine.histogram("window_seconds", "Windowed.",
+                io.ringmetrics.store.HistogramSpec.DEFAULT_SECONDS.withWindow(Duration.ofMillis(300), 3), new String[0]);
+            latency.observe(5.0);
+            flushAndAwait(flusher, engine, receiver);
+            assertEquals(5.0, StatsdLines.single(userLines(receiver), "t.window_seconds.p99").value());
+            final long deadline = System.nanoTime() + AWAIT.toNanos();
+            while (engine.snapshot().histogram("window_seconds").max() != 0.0 && System.nanoTime() < deadline)
+            {
+                Thread.sleep(20); // the 300 ms window slides past 5.0
+            }
+            latency.observe(0.002);
+            receiver.clear();
+            flushAndAwait(flusher, engine, receiver);
+            final List<String> lines = userLines(receiver);
+            assertEquals(0.002, StatsdLines.single(lines, "t.window_seconds.p99").value(), lines.toString());
+            assertEquals(0.002, StatsdLines.single(lines, "t.window_seconds.max").value(), lines.toString());
+            assertEquals(1.0, StatsdLines.single(lines, "t.window_seconds.count").value(), "count: a delta as ever");
+        }
+    }
+
+    @Test
     void dogstatsdTagsFollowTheType()
     {
         try (MetricsEngine engine = MetricsEngine.start(blocking());

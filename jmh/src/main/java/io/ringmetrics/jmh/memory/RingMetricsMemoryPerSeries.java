@@ -15,6 +15,8 @@ import io.ringmetrics.jmh.common.Observations;
 import io.ringmetrics.limits.MetricsResourceConfig;
 import io.ringmetrics.ring.BackpressurePolicy;
 import io.ringmetrics.snapshot.EngineStats;
+import io.ringmetrics.store.HistogramSpec;
+import java.time.Duration;
 
 /**
  * Heap and off-heap bytes per series of ringmetrics, measured like {@link PeerMemoryPerSeries} measures the peers.
@@ -50,8 +52,21 @@ public final class RingMetricsMemoryPerSeries {
 
     private enum Load { EMPTY, COUNTERS, HISTOGRAMS, LABEL_STRINGS }
 
-    private record Kind(String kind, Load load, int series, int observations) {
+    /**
+     * @param spec   the engine's default histogram shape ({@code null}: the default, a 60 s window in 5 sub-windows).
+     * @param phases observations are made in this many phases, one sub-window of {@code spec} apart, so that
+     *               {@code phases} sub-windows hold data (1: every observation in one sub-window).
+     */
+    private record Kind(String kind, Load load, int series, int observations, HistogramSpec spec, int phases) {
+        Kind(String kind, Load load, int series, int observations) {
+            this(kind, load, series, observations, null, 1);
+        }
     }
+
+    /** A 5 s window in 5 sub-windows of 1 s: the default's shape (5 sub-windows) filled in 5 s instead of 60 s. */
+    private static final HistogramSpec FIVE_SECONDS =
+            HistogramSpec.DEFAULT_SECONDS.withWindow(Duration.ofSeconds(5), 5);
+    private static final HistogramSpec SINCE_START = HistogramSpec.DEFAULT_SECONDS.withWindow(Duration.ZERO, 1);
 
     private record Sample(double heap, double direct, double engineOffHeap, double histogramHeapEstimate) {
     }
@@ -71,6 +86,15 @@ public final class RingMetricsMemoryPerSeries {
                 new Kind("(label strings of the counters)", Load.LABEL_STRINGS, counters, 0),
                 new Kind("histogram, " + observations + " obs/series", Load.HISTOGRAMS, histograms, observations),
                 new Kind("histogram, 1 obs/series", Load.HISTOGRAMS, histograms, 1),
+                new Kind("histogram, window 0 (since start), " + observations + " obs", Load.HISTOGRAMS, histograms,
+                        observations, SINCE_START, 1),
+                new Kind("histogram, 5 sub-windows x 10 obs", Load.HISTOGRAMS, histograms, 50, FIVE_SECONDS, 5),
+                new Kind("histogram, 5 sub-windows x " + observations / 5 + " obs", Load.HISTOGRAMS, histograms,
+                        observations, FIVE_SECONDS, 5),
+                new Kind("histogram, 5 sub-windows x " + observations + " obs", Load.HISTOGRAMS, histograms,
+                        5 * observations, FIVE_SECONDS, 5),
+                new Kind("histogram, 5 sub-windows x " + 10 * observations + " obs", Load.HISTOGRAMS, histograms,
+                        50 * observations, FIVE_SECONDS, 5),
                 new Kind("(empty engine sized for the histograms)", Load.EMPTY, histograms, 0));
 
         System.out.printf(Locale.ROOT, "ringmetrics heap + off-heap per series (%d round(s) each, averaged; JVM %s, %s,"
@@ -122,13 +146,16 @@ public final class RingMetricsMemoryPerSeries {
             }
             retained = paths;
         } else {
-            engine = MetricsEngine.start(EngineConfig.builder()
+            EngineConfig.Builder config = EngineConfig.builder()
                     .limits(MetricsResourceConfig.builder().maxLabelCombinations(n).build())
-                    .backpressure(BackpressurePolicy.BLOCK)
-                    .build());
+                    .backpressure(BackpressurePolicy.BLOCK);
+            if (kind.spec() != null) {
+                config.defaultHistogram(kind.spec());
+            }
+            engine = MetricsEngine.start(config.build());
             switch (kind.load()) {
                 case COUNTERS -> retained = loadCounters(engine, n);
-                case HISTOGRAMS -> retained = loadHistograms(engine, n, kind.observations());
+                case HISTOGRAMS -> retained = loadHistograms(engine, n, kind);
                 default -> retained = null;
             }
             engine.flush();
@@ -161,15 +188,24 @@ public final class RingMetricsMemoryPerSeries {
         return null; // handles are not retained: the registry must keep what a series needs
     }
 
-    private static Object loadHistograms(MetricsEngine engine, int n, int observations) {
+    private static Object loadHistograms(MetricsEngine engine, int n, Kind kind) throws InterruptedException {
         Histogram[] handles = new Histogram[n];
         for (int i = 0; i < n; i++) {
             handles[i] = engine.histogram("http_request_duration_seconds", "method", METHODS[i & 3], "path", path(i));
         }
-        // Interleave the series, as a service does, each series getting its own run of the latency table.
-        for (int k = 0; k < observations; k++) {
-            for (int i = 0; i < n; i++) {
-                handles[i].observeNanos(Observations.latencyNanos(i * 977 + k));
+        int observations = kind.observations();
+        long sliceNanos = kind.spec() == null || kind.spec().window().isZero() ? 0
+                : kind.spec().window().toNanos() / kind.spec().windowSlices();
+        for (int phase = 0; phase < kind.phases(); phase++) {
+            if (phase > 0) {
+                engine.flush();
+                Thread.sleep(sliceNanos / 1_000_000); // the next phase goes to the next sub-window
+            }
+            // Interleave the series, as a service does, each series getting its own run of the latency table.
+            for (int k = phase * observations / kind.phases(); k < (phase + 1) * observations / kind.phases(); k++) {
+                for (int i = 0; i < n; i++) {
+                    handles[i].observeNanos(Observations.latencyNanos(i * 977 + k));
+                }
             }
         }
         return null;
