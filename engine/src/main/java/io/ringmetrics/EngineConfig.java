@@ -158,7 +158,7 @@ public final class EngineConfig
     {
         return "ring_size=" + ringSize + ", initial_ring_size=" + initialRingSize + ", idle_strategy=" +
             (customIdleStrategy != null ? "custom" : idleStrategy) + ", backpressure=" + backpressure +
-            ", snapshot_timeout=" + snapshotTimeout.toMillis() + "ms, " + limits;
+            ", snapshot_timeout=" + snapshotTimeout.toMillis() + "ms, " + limits + ", histograms=" + defaultHistogram;
     }
 
     /** Builder of {@link EngineConfig}. */

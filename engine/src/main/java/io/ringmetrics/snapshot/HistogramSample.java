@@ -16,6 +16,7 @@ public final class HistogramSample
     private final long[] bucketCounts;
     private final double[] quantileValues;
     private final double max;
+    private final NativeHistogramSample nativeBuckets;
 
     /**
      * @param count          observations.
@@ -27,6 +28,22 @@ public final class HistogramSample
     public HistogramSample(
         final long count, final double sum, final long[] bucketCounts, final double[] quantileValues, final double max)
     {
+        this(count, sum, bucketCounts, quantileValues, max, null);
+    }
+
+    /**
+     * @param count          observations.
+     * @param sum            sum of observations.
+     * @param bucketCounts   per-bucket counts, last is {@code +Inf}; owned by the sample.
+     * @param quantileValues values at {@code HistogramSpec.QUANTILES}; owned by the sample.
+     * @param max            exact largest observation, 0 if empty.
+     * @param nativeBuckets  the exponential buckets of the same observations, or {@code null} if not kept.
+     */
+    public HistogramSample(
+        final long count, final double sum, final long[] bucketCounts, final double[] quantileValues, final double max,
+        final NativeHistogramSample nativeBuckets)
+    {
+        this.nativeBuckets = nativeBuckets;
         this.count = count;
         this.sum = sum;
         this.bucketCounts = bucketCounts;
@@ -80,5 +97,11 @@ public final class HistogramSample
     public double max()
     {
         return max;
+    }
+
+    /** @return the native (exponential) buckets of the same observations, or {@code null} if the series keeps none. */
+    public NativeHistogramSample nativeBuckets()
+    {
+        return nativeBuckets;
     }
 }

@@ -34,6 +34,7 @@ public final class HistogramSeries
     private final HistogramSpec spec;
     private final BucketIndex buckets;
     private final long[] bucketCounts;
+    private final NativeBuckets nativeBuckets; // null when the spec has none
     private IntCountsHistogram percentiles;
     private long count;
     private double sum;
@@ -51,6 +52,7 @@ public final class HistogramSeries
         this.spec = spec;
         this.buckets = spec.bucketIndex();
         this.bucketCounts = new long[spec.bucketCount()];
+        this.nativeBuckets = spec.newNativeBuckets();
         this.percentiles = newPercentileHistogram(spec);
     }
 
@@ -105,6 +107,10 @@ public final class HistogramSeries
             max = value;
         }
         bucketCounts[buckets.indexOf(value)]++;
+        if (nativeBuckets != null)
+        {
+            nativeBuckets.record(value);
+        }
         if (ticks > spec.highestTrackableTicks())
         {
             clamped++;
@@ -168,7 +174,8 @@ public final class HistogramSeries
             sampledQuantiles = computeQuantiles();
             sampledCount = count;
         }
-        return new HistogramSample(count, sum, bucketCounts.clone(), sampledQuantiles, count > 0 ? max : 0.0);
+        return new HistogramSample(count, sum, bucketCounts.clone(), sampledQuantiles, count > 0 ? max : 0.0,
+            nativeBuckets == null ? null : nativeBuckets.sample());
     }
 
     private double[] computeQuantiles()
@@ -243,7 +250,8 @@ public final class HistogramSeries
      */
     public long footprintBytes()
     {
-        return 80L + 16L + 8L * bucketCounts.length + percentiles.getEstimatedFootprintInBytes();
+        return 80L + 16L + 8L * bucketCounts.length + percentiles.getEstimatedFootprintInBytes() +
+            (nativeBuckets == null ? 0 : nativeBuckets.footprintBytes());
     }
 
     /**

@@ -11,6 +11,11 @@ import java.util.Arrays;
  * with {@code lowestDiscernibleTicks} resolution and {@code significantDigits} digits, which grows up to
  * {@code highestTrackableTicks}; values above it are clamped for the percentiles only. Count, sum, buckets, min and
  * max stay exact for every observation (finite and not negative, see {@link HistogramSeries#accepts(double)}).
+ * <p>
+ * Every observation is also counted exactly in exponential buckets for Prometheus native histograms
+ * ({@link NativeBuckets}): schema {@link #DEFAULT_NATIVE_SCHEMA} and at most {@link #DEFAULT_NATIVE_MAX_BUCKETS}
+ * bucket indexes per sign by default, as client_java's defaults; see {@link #withNativeBuckets(int, int)} and
+ * {@link #withoutNativeBuckets()}.
  */
 public final class HistogramSpec
 {
@@ -25,8 +30,16 @@ public final class HistogramSpec
     public static final HistogramSpec DEFAULT_SECONDS =
         new HistogramSpec(DEFAULT_BUCKETS, 1e9, 1_000L, 3_600_000_000_000L, 2);
 
+    /** Initial schema of native buckets (client_java's default): a growth factor of {@code 2^(1/32)}, ~2.2 %. */
+    public static final int DEFAULT_NATIVE_SCHEMA = 5;
+    /** Widest range of native bucket indexes per sign before their resolution is halved (client_java's 160). */
+    public static final int DEFAULT_NATIVE_MAX_BUCKETS = 160;
+    private static final int NO_NATIVE = Integer.MIN_VALUE;
+
     private final double[] bucketBounds;
     private final BucketIndex bucketIndex;
+    private final int nativeSchema;     // NO_NATIVE: no native buckets
+    private final int nativeMaxBuckets;
     private final double ticksPerUnit;
     private final long lowestDiscernibleTicks;
     private final long highestTrackableTicks;
@@ -82,6 +95,69 @@ public final class HistogramSpec
         this.lowestDiscernibleTicks = lowestDiscernibleTicks;
         this.highestTrackableTicks = highestTrackableTicks;
         this.significantDigits = significantDigits;
+        this.nativeSchema = DEFAULT_NATIVE_SCHEMA;
+        this.nativeMaxBuckets = DEFAULT_NATIVE_MAX_BUCKETS;
+    }
+
+    private HistogramSpec(final HistogramSpec spec, final int nativeSchema, final int nativeMaxBuckets)
+    {
+        this.bucketBounds = spec.bucketBounds;
+        this.bucketIndex = spec.bucketIndex;
+        this.ticksPerUnit = spec.ticksPerUnit;
+        this.lowestDiscernibleTicks = spec.lowestDiscernibleTicks;
+        this.highestTrackableTicks = spec.highestTrackableTicks;
+        this.significantDigits = spec.significantDigits;
+        this.nativeSchema = nativeSchema;
+        this.nativeMaxBuckets = nativeMaxBuckets;
+    }
+
+    /**
+     * This spec with native (exponential) buckets of another resolution.
+     *
+     * @param schema     initial schema, {@link NativeBuckets#MIN_SCHEMA}..{@link NativeBuckets#MAX_SCHEMA}: bucket
+     *                   boundaries grow by a factor {@code 2^(2^-schema)}.
+     * @param maxBuckets widest range of bucket indexes per sign before the resolution is halved, at least 1.
+     * @return a new spec.
+     */
+    public HistogramSpec withNativeBuckets(final int schema, final int maxBuckets)
+    {
+        new NativeBuckets(schema, maxBuckets); // validates
+        return new HistogramSpec(this, schema, maxBuckets);
+    }
+
+    /**
+     * This spec without native buckets: the writer keeps only the classic buckets and percentiles, and the protobuf
+     * exposition has classic buckets only.
+     *
+     * @return a new spec.
+     */
+    public HistogramSpec withoutNativeBuckets()
+    {
+        return new HistogramSpec(this, NO_NATIVE, 0);
+    }
+
+    /** @return whether observations are also counted in native buckets. */
+    public boolean hasNativeBuckets()
+    {
+        return nativeSchema != NO_NATIVE;
+    }
+
+    /** @return the initial native schema; meaningless without {@link #hasNativeBuckets()}. */
+    public int nativeSchema()
+    {
+        return nativeSchema;
+    }
+
+    /** @return the widest range of native bucket indexes per sign; meaningless without {@link #hasNativeBuckets()}. */
+    public int nativeMaxBuckets()
+    {
+        return nativeMaxBuckets;
+    }
+
+    /** @return new, empty native buckets of this spec, or {@code null} without {@link #hasNativeBuckets()}. */
+    NativeBuckets newNativeBuckets()
+    {
+        return hasNativeBuckets() ? new NativeBuckets(nativeSchema, nativeMaxBuckets) : null;
     }
 
     /**
@@ -168,7 +244,9 @@ public final class HistogramSpec
             ticksPerUnit == that.ticksPerUnit &&
             lowestDiscernibleTicks == that.lowestDiscernibleTicks &&
             highestTrackableTicks == that.highestTrackableTicks &&
-            significantDigits == that.significantDigits;
+            significantDigits == that.significantDigits &&
+            nativeSchema == that.nativeSchema &&
+            nativeMaxBuckets == that.nativeMaxBuckets;
     }
 
     @Override
@@ -181,6 +259,7 @@ public final class HistogramSpec
     public String toString()
     {
         return "HistogramSpec{buckets=" + Arrays.toString(bucketBounds) + ", ticksPerUnit=" + ticksPerUnit +
-            ", ticks=" + lowestDiscernibleTicks + ".." + highestTrackableTicks + ", digits=" + significantDigits + '}';
+            ", ticks=" + lowestDiscernibleTicks + ".." + highestTrackableTicks + ", digits=" + significantDigits +
+            (hasNativeBuckets() ? ", native=" + nativeSchema + "/" + nativeMaxBuckets : ", native=off") + '}';
     }
 }

@@ -487,11 +487,12 @@ public final class RingMetricsCollector implements MultiCollector
                 for (int i = 0; i < samples.size(); i++)
                 {
                     final HistogramSample h = samples.histogram(i);
-                    histogram.dataPoint(HistogramDataPointSnapshot.builder()
+                    final HistogramDataPointSnapshot.Builder point = HistogramDataPointSnapshot.builder()
                         .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, h.bucketCounts()))
-                        .sum(h.sum())
-                        .labels(labels(samples.series(i)))
-                        .build());
+                        .labels(labels(samples.series(i)));
+                    point.sum(h.sum());
+                    NativeHistogramPoints.addTo(point, h.nativeBuckets());
+                    histogram.dataPoint(point.build());
                 }
                 return histogram.build();
             }
