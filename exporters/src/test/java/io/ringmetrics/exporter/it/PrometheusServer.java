@@ -65,12 +65,7 @@ public final class PrometheusServer implements AutoCloseable {
      * (whole seconds or milliseconds; scrape timeout = interval), job name {@code ringmetrics}.
      */
     public static PrometheusServer start(int targetPort, String metricsPath, Duration scrapeInterval) {
-        Path prometheus = TestTools.prometheus();
         String target = FreePorts.LOOPBACK + ":" + targetPort;
-        HttpClient http = HttpClient.newBuilder()
-                .proxy(HttpClient.Builder.NO_PROXY)
-                .connectTimeout(Duration.ofSeconds(2))
-                .build();
         String interval = scrapeInterval.toMillis() + "ms";
         String config = ""
                 + "global:\n"
@@ -83,7 +78,39 @@ public final class PrometheusServer implements AutoCloseable {
                 + "    scheme: http\n"
                 + "    static_configs:\n"
                 + "      - targets: ['" + target + "']\n";
+        return start(config, target, List.of());
+    }
 
+    /**
+     * Scrapes several jobs every second, with extra command-line flags (e.g.
+     * {@code --enable-feature=native-histograms}); {@code jobs} maps a job name to
+     * {@code <targetPort><metricsPath>}, e.g. {@code "ringmetrics" -> "8081/metrics"}.
+     * {@link #target()} is the first job's.
+     */
+    public static PrometheusServer start(Map<String, String> jobs, List<String> flags) {
+        StringBuilder config = new StringBuilder()
+                .append("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n")
+                .append("scrape_configs:\n");
+        String first = null;
+        for (Map.Entry<String, String> job : jobs.entrySet()) {
+            int slash = job.getValue().indexOf('/');
+            String target = FreePorts.LOOPBACK + ":" + job.getValue().substring(0, slash);
+            first = first == null ? target : first;
+            config.append("  - job_name: ").append(job.getKey()).append('\n')
+                    .append("    metrics_path: ").append(job.getValue().substring(slash)).append('\n')
+                    .append("    scheme: http\n")
+                    .append("    static_configs:\n")
+                    .append("      - targets: ['").append(target).append("']\n");
+        }
+        return start(config.toString(), first, flags);
+    }
+
+    private static PrometheusServer start(String config, String target, List<String> flags) {
+        Path prometheus = TestTools.prometheus();
+        HttpClient http = HttpClient.newBuilder()
+                .proxy(HttpClient.Builder.NO_PROXY)
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
         String lastFailure = "";
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             Path dir = ManagedProcess.newTempDir("prometheus");
@@ -95,7 +122,7 @@ public final class PrometheusServer implements AutoCloseable {
                 ManagedProcess.deleteRecursively(dir);
                 throw new UncheckedIOException(e);
             }
-            List<String> cmd = List.of(
+            List<String> cmd = new ArrayList<>(List.of(
                     prometheus.toString(),
                     "--config.file=" + dir.resolve("prometheus.yml"),
                     "--storage.tsdb.path=" + dir.resolve("data"),
@@ -103,7 +130,8 @@ public final class PrometheusServer implements AutoCloseable {
                     "--web.listen-address=" + FreePorts.LOOPBACK + ":" + port,
                     "--web.console.templates=" + dir.resolve("consoles"),
                     "--web.console.libraries=" + dir.resolve("console_libraries"),
-                    "--log.level=info");
+                    "--log.level=info"));
+            cmd.addAll(flags);
             ManagedProcess mp = ManagedProcess.start("prometheus", cmd, dir);
             PrometheusServer server = new PrometheusServer(mp, port, target, http);
             if (server.awaitReady()) {
