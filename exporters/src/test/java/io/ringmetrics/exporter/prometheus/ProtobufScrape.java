@@ -70,10 +70,10 @@ final class ProtobufScrape
             index += span.getOffset();
             for (int i = 0; i < span.getLength(); i++)
             {
-                final long count = counts.get(next++);
-                if (count != 0) // a span may bridge a small gap with empty buckets
+                final long bucket = counts.get(next++);
+                if (bucket != 0) // a span may bridge a small gap with empty buckets
                 {
-                    result.put(index, count);
+                    result.put(index, bucket);
                 }
                 index++;
             }
