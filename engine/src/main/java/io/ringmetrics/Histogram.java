@@ -36,6 +36,65 @@ public final class Histogram
     }
 
     /**
+     * Observes a value made in a traced operation, keeping it as an exemplar: the latest exemplar of each classic
+     * bucket is exposed with its trace and span ids (OpenMetrics and protobuf), so a dashboard can jump from a slow
+     * bucket to a trace. Lock-free and allocation-free; it takes four ring slots instead of one (the ids travel as
+     * three control updates before the observation). Opt-in by calling it: a series observed only with
+     * {@link #observe(double)} has no exemplars and {@link #observe(double)} costs the same as without this method.
+     * With a zero trace id (no valid trace), or when the ring has not four free slots, the value is observed without
+     * exemplar.
+     *
+     * @param value     observation, as {@link #observe(double)}.
+     * @param traceHigh high 64 bits of the 128-bit W3C trace id (its first 16 hex digits).
+     * @param traceLow  low 64 bits of the trace id (its last 16 hex digits).
+     * @param spanId    the 64-bit span id.
+     */
+    public void observe(final double value, final long traceHigh, final long traceLow, final long spanId)
+    {
+        if ((traceHigh | traceLow) == 0)
+        {
+            observe(value);
+            return;
+        }
+        rings.publishWithExemplar(id, UpdateOp.HISTOGRAM_OBSERVE_EXEMPLAR, UpdateOp.HISTOGRAM_OBSERVE,
+            Double.doubleToRawLongBits(value), traceHigh, traceLow, spanId);
+    }
+
+    /**
+     * {@link #observe(double, long, long, long)} with the ids as hex text, as tracers hand them out (e.g.
+     * OpenTelemetry's {@code SpanContext.getTraceId()} and {@code getSpanId()}); parsed without allocating. Ids that
+     * are not 32 and 16 hex digits, or an all-zero trace id, give a plain {@link #observe(double)}.
+     *
+     * @param value   observation, as {@link #observe(double)}.
+     * @param traceId the trace id, 32 hex digits.
+     * @param spanId  the span id, 16 hex digits.
+     */
+    public void observe(final double value, final CharSequence traceId, final CharSequence spanId)
+    {
+        if (traceId == null || spanId == null || traceId.length() != 32 || spanId.length() != 16 ||
+            !isHex(traceId) || !isHex(spanId))
+        {
+            observe(value);
+            return;
+        }
+        observe(value, Long.parseUnsignedLong(traceId, 0, 16, 16), Long.parseUnsignedLong(traceId, 16, 32, 16),
+            Long.parseUnsignedLong(spanId, 0, 16, 16));
+    }
+
+    private static boolean isHex(final CharSequence text)
+    {
+        for (int i = 0; i < text.length(); i++)
+        {
+            final char c = text.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Observes a duration measured with {@link System#nanoTime()}, for histograms in seconds.
      *
      * @param nanos duration in nanoseconds, not negative (a negative duration is dropped as {@code invalid_value}).

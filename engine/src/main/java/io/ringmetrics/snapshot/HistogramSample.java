@@ -17,6 +17,7 @@ public final class HistogramSample
     private final double[] quantileValues;
     private final double max;
     private final NativeHistogramSample nativeBuckets;
+    private final ExemplarSample[] exemplars;
 
     /**
      * @param count          observations.
@@ -43,7 +44,25 @@ public final class HistogramSample
         final long count, final double sum, final long[] bucketCounts, final double[] quantileValues, final double max,
         final NativeHistogramSample nativeBuckets)
     {
+        this(count, sum, bucketCounts, quantileValues, max, nativeBuckets, null);
+    }
+
+    /**
+     * @param count          observations.
+     * @param sum            sum of observations.
+     * @param bucketCounts   per-bucket counts, last is {@code +Inf}; owned by the sample.
+     * @param quantileValues values at {@code HistogramSpec.QUANTILES}; owned by the sample.
+     * @param max            exact largest observation, 0 if empty.
+     * @param nativeBuckets  the exponential buckets of the same observations, or {@code null} if not kept.
+     * @param exemplars      the latest exemplar per classic bucket ({@code null} elements where none), or
+     *                       {@code null} if the series never had one; owned by the sample.
+     */
+    public HistogramSample(
+        final long count, final double sum, final long[] bucketCounts, final double[] quantileValues, final double max,
+        final NativeHistogramSample nativeBuckets, final ExemplarSample[] exemplars)
+    {
         this.nativeBuckets = nativeBuckets;
+        this.exemplars = exemplars;
         this.count = count;
         this.sum = sum;
         this.bucketCounts = bucketCounts;
@@ -103,5 +122,20 @@ public final class HistogramSample
     public NativeHistogramSample nativeBuckets()
     {
         return nativeBuckets;
+    }
+
+    /** @return whether any bucket has an exemplar. */
+    public boolean hasExemplars()
+    {
+        return exemplars != null;
+    }
+
+    /**
+     * @param i bucket index, as {@link #bucketCountAt(int)}.
+     * @return the latest exemplar whose value fell in that bucket, or {@code null}.
+     */
+    public ExemplarSample exemplarAt(final int i)
+    {
+        return exemplars == null ? null : exemplars[i];
     }
 }

@@ -35,6 +35,7 @@ public final class HistogramSeries
     private final BucketIndex buckets;
     private final long[] bucketCounts;
     private final NativeBuckets nativeBuckets; // null when the spec has none
+    private ExemplarSlots exemplars;           // created on the first exemplar
     private IntCountsHistogram percentiles;
     private long count;
     private double sum;
@@ -120,6 +121,26 @@ public final class HistogramSeries
     }
 
     /**
+     * Keeps an exemplar as the latest of the classic bucket its value falls in. The observation itself is recorded
+     * by {@link #record(double)}, separately.
+     *
+     * @param value           the observation, {@linkplain #accepts(double) accepted}.
+     * @param traceHigh       high 64 bits of the trace id.
+     * @param traceLow        low 64 bits of the trace id.
+     * @param spanId          span id.
+     * @param timestampMillis when it was applied, epoch milliseconds.
+     */
+    public void keepExemplar(final double value, final long traceHigh, final long traceLow, final long spanId,
+        final long timestampMillis)
+    {
+        if (exemplars == null)
+        {
+            exemplars = new ExemplarSlots(bucketCounts.length);
+        }
+        exemplars.keep(buckets.indexOf(value + 0.0), value + 0.0, traceHigh, traceLow, spanId, timestampMillis);
+    }
+
+    /**
      * Records one observation in the percentiles. The writer may defer this call (see
      * {@code io.ringmetrics.writer.PercentileBatch}), but must make it before the next {@link #sample()}.
      *
@@ -175,7 +196,7 @@ public final class HistogramSeries
             sampledCount = count;
         }
         return new HistogramSample(count, sum, bucketCounts.clone(), sampledQuantiles, count > 0 ? max : 0.0,
-            nativeBuckets == null ? null : nativeBuckets.sample());
+            nativeBuckets == null ? null : nativeBuckets.sample(), exemplars == null ? null : exemplars.sample());
     }
 
     private double[] computeQuantiles()
@@ -251,7 +272,8 @@ public final class HistogramSeries
     public long footprintBytes()
     {
         return 80L + 16L + 8L * bucketCounts.length + percentiles.getEstimatedFootprintInBytes() +
-            (nativeBuckets == null ? 0 : nativeBuckets.footprintBytes());
+            (nativeBuckets == null ? 0 : nativeBuckets.footprintBytes()) +
+            (exemplars == null ? 0 : exemplars.footprintBytes());
     }
 
     /**

@@ -80,6 +80,7 @@ public final class MetricsWriter implements Runnable
     private int histogramsUsed;
     private final IntArrayList freeHistogramIndexes = new IntArrayList();
     private final PercentileBatch percentiles = new PercentileBatch();
+    private final ExemplarAssembly exemplarParts = new ExemplarAssembly();
     private final long[] lastTouchedNanos;
     private final ManyToOneConcurrentLinkedQueue<SnapshotRequest> requests = new ManyToOneConcurrentLinkedQueue<>();
     private final long[] applied = new long[UpdateOp.KIND_COUNT];
@@ -163,6 +164,7 @@ public final class MetricsWriter implements Runnable
         int work = 0;
         for (final ThreadRing ring : rings.activeRings())
         {
+            exemplarParts.reset(); // an exemplar's parts never come from two rings
             work += complete ? drain(ring) : RingDirectory.drainBatches(ring, applier);
         }
         return work;
@@ -170,6 +172,7 @@ public final class MetricsWriter implements Runnable
 
     private int drain(final ThreadRing ring)
     {
+        exemplarParts.reset();
         return RingDirectory.drain(ring, applier);
     }
 
@@ -250,6 +253,32 @@ public final class MetricsWriter implements Runnable
                     return;
                 }
                 deferPercentile(index, histograms[index].recordNanos(value));
+                break;
+            }
+
+            case UpdateOp.EXEMPLAR_TRACE_HIGH:
+            case UpdateOp.EXEMPLAR_TRACE_LOW:
+            case UpdateOp.EXEMPLAR_SPAN:
+                exemplarParts.part(id, op, value);
+                break;
+
+            case UpdateOp.HISTOGRAM_OBSERVE_EXEMPLAR:
+            {
+                final boolean withExemplar = exemplarParts.completeFor(id);
+                final double v = Double.longBitsToDouble(value);
+                final boolean valid = HistogramSeries.accepts(v);
+                final int index = valid ? histogramIndexAt(slot, state) : NO_HISTOGRAM;
+                if (index == NO_HISTOGRAM)
+                {
+                    dropped[(valid ? DropReason.STALE_SERIES : DropReason.INVALID_VALUE).ordinal()][kind]++;
+                    return;
+                }
+                deferPercentile(index, histograms[index].record(v));
+                if (withExemplar)
+                {
+                    histograms[index].keepExemplar(v, exemplarParts.traceHigh(), exemplarParts.traceLow(),
+                        exemplarParts.spanId(), System.currentTimeMillis());
+                }
                 break;
             }
 

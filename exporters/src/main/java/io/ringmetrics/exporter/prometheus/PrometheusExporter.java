@@ -333,7 +333,8 @@ public final class PrometheusExporter implements MetricsExporter
         {
             collector.render(snapshot, false, body);
         }
-        else if (fastPath && namesUnchanged && writer == formats.getOpenMetricsTextFormatWriter())
+        else if (fastPath && namesUnchanged && writer == formats.getOpenMetricsTextFormatWriter() &&
+            !ExemplarPoints.anyIn(snapshot)) // the fast path writes no exemplars
         {
             collector.render(snapshot, true, body);
         }

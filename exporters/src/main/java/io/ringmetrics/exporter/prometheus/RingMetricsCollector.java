@@ -491,6 +491,7 @@ public final class RingMetricsCollector implements MultiCollector
                         .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, h.bucketCounts()))
                         .labels(labels(samples.series(i)));
                     point.sum(h.sum());
+                    point.exemplars(ExemplarPoints.of(h));
                     NativeHistogramPoints.addTo(point, h.nativeBuckets());
                     histogram.dataPoint(point.build());
                 }
