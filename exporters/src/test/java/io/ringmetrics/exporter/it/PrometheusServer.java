@@ -197,6 +197,25 @@ public final class PrometheusServer implements AutoCloseable {
         return r.body();
     }
 
+    /**
+     * The raw JSON of {@code /api/v1/query_exemplars} for a series selector over the last hour (needs
+     * {@code --enable-feature=exemplar-storage}).
+     */
+    public String queryExemplars(String selector) {
+        long now = System.currentTimeMillis() / 1000;
+        String path = "/api/v1/query_exemplars?query=" + URLEncoder.encode(selector, StandardCharsets.UTF_8)
+                + "&start=" + (now - 3600) + "&end=" + (now + 60);
+        try {
+            HttpResponse<String> r = get(path);
+            if (r.statusCode() != 200) {
+                throw new AssertionError("query_exemplars " + selector + " -> HTTP " + r.statusCode() + ": " + r.body());
+            }
+            return r.body();
+        } catch (IOException e) {
+            throw new AssertionError("query_exemplars " + selector + " failed: " + e + "\n" + describe(), e);
+        }
+    }
+
     /** The series of an instant query (vector; a scalar becomes one sample without labels). */
     public List<Sample> querySamples(String promql) {
         return samples(query(promql));
