@@ -1,5 +1,6 @@
 package io.ringmetrics.config;
 
+import io.ringmetrics.store.HistogramSpec;
 import io.ringmetrics.error.ConfigurationException;
 import io.ringmetrics.error.ErrorType;
 import io.ringmetrics.ring.BackpressurePolicy;
@@ -94,6 +95,9 @@ class EnvironmentConfigTest
         env.put("METRICS_SNAPSHOT_TIMEOUT_MS", "750");
         env.put("METRICS_HISTOGRAM_BUCKETS", "0.01, 0.1, 1, 10");
         env.put("METRICS_HISTOGRAM_SIGNIFICANT_DIGITS", "3");
+        env.put("METRICS_NATIVE_HISTOGRAMS", "yes");
+        env.put("METRICS_NATIVE_HISTOGRAM_SCHEMA", "-2");
+        env.put("METRICS_NATIVE_HISTOGRAM_MAX_BUCKETS", "300");
         assertEquals(EnvironmentConfig.VARIABLES.size(), env.size() + 1, "all but PROMETHEUS_MAX_METRICS set here");
         final MetricsSettings s = EnvironmentConfig.from(env);
         assertEquals(ExporterKind.STATSD, s.exporter());
@@ -131,6 +135,20 @@ class EnvironmentConfigTest
         assertEquals(Duration.ofMillis(750), s.engine().snapshotTimeout());
         assertArrayEquals(new double[] { 0.01, 0.1, 1, 10 }, s.engine().defaultHistogram().bucketBounds());
         assertEquals(3, s.engine().defaultHistogram().significantDigits());
+        assertTrue(s.engine().defaultHistogram().hasNativeBuckets());
+        assertEquals(-2, s.engine().defaultHistogram().nativeSchema());
+        assertEquals(300, s.engine().defaultHistogram().nativeMaxBuckets());
+    }
+
+    @Test
+    void nativeHistogramsAreOnAtClientJavasDefaultsAndCanBeSwitchedOff()
+    {
+        final HistogramSpec defaults = EnvironmentConfig.from(Map.of()).engine().defaultHistogram();
+        assertTrue(defaults.hasNativeBuckets());
+        assertEquals(5, defaults.nativeSchema());
+        assertEquals(160, defaults.nativeMaxBuckets());
+        assertFalse(EnvironmentConfig.from(Map.of("METRICS_NATIVE_HISTOGRAMS", "false")).engine().defaultHistogram()
+            .hasNativeBuckets());
     }
 
     @Test
@@ -187,6 +205,10 @@ class EnvironmentConfigTest
         "METRICS_HISTOGRAM_BUCKETS|1;2|comma-separated list",
         "METRICS_HISTOGRAM_BUCKETS|2,1|strictly increasing",
         "METRICS_HISTOGRAM_SIGNIFICANT_DIGITS|9|a whole number from 1 to 5",
+        "METRICS_NATIVE_HISTOGRAMS|sometimes|true or false",
+        "METRICS_NATIVE_HISTOGRAM_SCHEMA|9|a whole number from -4 to 8",
+        "METRICS_NATIVE_HISTOGRAM_SCHEMA|-5|a whole number from -4 to 8",
+        "METRICS_NATIVE_HISTOGRAM_MAX_BUCKETS|0|a whole number from 1 to 65536",
     })
     void everyBadValueIsRejectedNamingTheVariableTheValueAndWhatIsAllowed(
         final String variable, final String value, final String allowed)
