@@ -71,27 +71,42 @@ public final class Histogram
      */
     public void observe(final double value, final CharSequence traceId, final CharSequence spanId)
     {
-        if (traceId == null || spanId == null || traceId.length() != 32 || spanId.length() != 16 ||
-            !isHex(traceId) || !isHex(spanId))
+        if (traceId == null || spanId == null || traceId.length() != 32 || spanId.length() != 16)
         {
             observe(value);
             return;
         }
-        observe(value, Long.parseUnsignedLong(traceId, 0, 16, 16), Long.parseUnsignedLong(traceId, 16, 32, 16),
-            Long.parseUnsignedLong(spanId, 0, 16, 16));
+        long high = 0;
+        long low = 0;
+        long span = 0;
+        int invalid = 0; // negative once any character is not a hex digit
+        for (int i = 0; i < 16; i++)
+        {
+            final int h = nibble(traceId.charAt(i));
+            final int l = nibble(traceId.charAt(16 + i));
+            final int s = nibble(spanId.charAt(i));
+            invalid |= h | l | s;
+            high = high << 4 | h;
+            low = low << 4 | l;
+            span = span << 4 | s;
+        }
+        if (invalid < 0)
+        {
+            observe(value);
+            return;
+        }
+        observe(value, high, low, span);
     }
 
-    private static boolean isHex(final CharSequence text)
+    /** The value of a hex digit, either case; -1 for any other character. */
+    private static int nibble(final char c)
     {
-        for (int i = 0; i < text.length(); i++)
+        if (c >= '0' && c <= '9')
         {
-            final char c = text.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'))
-            {
-                return false;
-            }
+            return c - '0';
         }
-        return true;
+        final int lower = c | 0x20; // 'A'..'F' -> 'a'..'f'; no other character lands there
+        return lower >= 'a' && lower <= 'f' ? lower - 'a' + 10 : -1;
     }
 
     /**

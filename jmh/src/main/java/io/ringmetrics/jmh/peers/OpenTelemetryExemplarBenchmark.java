@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * is trace-based, so {@code recordInSampledSpan} records inside a sampled span made current once per trial (each
  * bucket's reservoir keeps an exemplar with that span's ids), and {@code recordOutsideSpan} records with no span.
  * The counterpart of {@code ExemplarBenchmark}. The reader is real (as in {@link OpenTelemetryBenchmark}); the
- * trial fails if it collected no exemplar.
+ * trial fails unless it collected exemplars in the span and none outside it.
  */
 @State(org.openjdk.jmh.annotations.Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -61,19 +61,24 @@ public class OpenTelemetryExemplarBenchmark {
     public void verifyAndClose() {
         reader.forceFlush().join(10, TimeUnit.SECONDS);
         int exemplars = exporter.exemplars();
+        int points = exporter.points();
         meterProvider.shutdown().join(10, TimeUnit.SECONDS);
-        if (exemplars == 0) {
-            throw new IllegalStateException("the reader collected no exemplar");
+        if (points == 0 || (InSampledSpan.used && exemplars == 0) || (!InSampledSpan.used && exemplars != 0)) {
+            throw new IllegalStateException("expected points" + (InSampledSpan.used ? " with" : " without")
+                    + " exemplars, got " + points + " points, " + exemplars + " exemplars");
         }
     }
 
     /** A sampled span, current on the benchmark thread for the whole trial. */
     @State(org.openjdk.jmh.annotations.Scope.Thread)
     public static class InSampledSpan {
+        /** Whether this fork's benchmark records in the span (JMH forks a JVM per benchmark). */
+        static volatile boolean used;
         private Scope scope;
 
         @Setup
         public void enter() {
+            used = true;
             SpanContext context = SpanContext.create("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7",
                     TraceFlags.getSampled(), TraceState.getDefault());
             scope = Context.current().with(Span.wrap(context)).makeCurrent();
