@@ -226,6 +226,10 @@ public class WriterThroughputBenchmark {
         @Param({"1", "1000"})
         public int series;
 
+        /** Whether histograms also count native buckets (the default spec's); {@code -p nativeBuckets=false} compares. */
+        @Param({"true"})
+        public boolean nativeBuckets;
+
         private MetricsWriter writer;
         private MethodHandle drainAll;
         private RingDirectory rings;
@@ -238,7 +242,8 @@ public class WriterThroughputBenchmark {
                     .maxLabelCombinations(Math.max(2 * series, 10_000)).build();
             int capacity = SeriesRegistry.slotCapacity(limits);
             SeriesRegistry registry = new SeriesRegistry(limits, new SlotAllocator(capacity),
-                    MetaMetrics.RESERVED_NAMES, HistogramSpec.DEFAULT_SECONDS);
+                    MetaMetrics.RESERVED_NAMES, nativeBuckets ? HistogramSpec.DEFAULT_SECONDS
+                            : HistogramSpec.DEFAULT_SECONDS.withoutNativeBuckets());
             counterIds = new int[series];
             histogramIds = new int[series];
             for (int i = 0; i < series; i++) {
