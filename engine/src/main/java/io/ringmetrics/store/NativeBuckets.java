@@ -9,8 +9,8 @@ import io.ringmetrics.snapshot.NativeHistogramSample;
  * {@code base = 2^(2^-s)} and bucket {@code i} holds the values {@code v} with {@code base^(i-1) < |v| <= base^i},
  * in a positive or a negative set by the sign of {@code v}; values with {@code |v| <= }{@link #ZERO_THRESHOLD} are
  * counted in the zero bucket. These are Prometheus' bucket boundaries, so each count is exact (no interpolation from
- * another histogram). An observation's index is found from its binary exponent and a binary search of its mantissa in
- * a table of {@code 2^s} boundaries: no logarithm.
+ * another histogram). An observation's index is found from its binary exponent and a table indexed by the top
+ * {@code s + 1} bits of its mantissa, then one compare with a boundary: no logarithm, no search.
  * <p>
  * <b>Bounded memory.</b> Each sign's counts live in one dense array that covers the indexes from the smallest to the
  * largest non-empty bucket. When an observation would make that range wider than {@code maxBuckets} indexes, the
@@ -32,7 +32,10 @@ public final class NativeBuckets
     /** Values with {@code |v|} at most this are counted in the zero bucket: {@code 2^-128}, Prometheus' default. */
     public static final double ZERO_THRESHOLD = 0x1p-128;
 
+    private static final long MANTISSA_BITS = 0x000F_FFFF_FFFF_FFFFL;
+    private static final long ONE_BITS = 0x3FF0_0000_0000_0000L;
     private static final double[][] BOUNDARIES = boundaryTables();
+    private static final int[][] FIRST_BOUNDARY_IN_CELL = cellTables();
 
     private final int maxBuckets;
     private int schema;
@@ -91,35 +94,20 @@ public final class NativeBuckets
      */
     public static int indexOf(final double magnitude, final int schema)
     {
-        final int exponent = Math.getExponent(magnitude); // magnitude = mantissa * 2^exponent, mantissa in [1, 2)
+        final long bits = Double.doubleToRawLongBits(magnitude);
+        final int exponent = (int)(bits >>> 52) - 1023; // magnitude = mantissa * 2^exponent, mantissa in [1, 2)
         if (schema > 0)
         {
-            final double mantissa = Math.scalb(magnitude, -exponent);
-            return (exponent << schema) + firstBoundaryAtLeast(BOUNDARIES[schema], mantissa);
+            // The mantissa's top schema + 1 bits pick a cell narrower than the gap between two boundaries, so the
+            // cell's first boundary at or above its start, or the next one, is the answer: one compare, no search.
+            final int cell = (int)(bits >>> (52 - schema - 1)) & ((2 << schema) - 1);
+            final int candidate = FIRST_BOUNDARY_IN_CELL[schema][cell];
+            final double mantissa = Double.longBitsToDouble((bits & MANTISSA_BITS) | ONE_BITS);
+            return (exponent << schema) + candidate + (mantissa > BOUNDARIES[schema][candidate] ? 1 : 0);
         }
-        final boolean powerOfTwo = (Double.doubleToRawLongBits(magnitude) & 0x000F_FFFF_FFFF_FFFFL) == 0;
+        final boolean powerOfTwo = (bits & MANTISSA_BITS) == 0;
         final int log2Ceiling = powerOfTwo ? exponent : exponent + 1; // ceil(log2(magnitude))
         return (log2Ceiling + (1 << -schema) - 1) >> -schema;          // ceil(log2Ceiling / 2^-schema)
-    }
-
-    /** Smallest {@code j} with {@code table[j] >= mantissa}; {@code table[2^s] = 2} is above any mantissa. */
-    private static int firstBoundaryAtLeast(final double[] table, final double mantissa)
-    {
-        int low = 0;
-        int high = table.length - 1;
-        while (low < high)
-        {
-            final int mid = (low + high) >>> 1;
-            if (table[mid] >= mantissa)
-            {
-                high = mid;
-            }
-            else
-            {
-                low = mid + 1;
-            }
-        }
-        return low;
     }
 
     /** {@code BOUNDARIES[s][j] = 2^(j / 2^s)} for {@code j = 0..2^s}, schema {@code s > 0}. */
@@ -136,6 +124,32 @@ public final class NativeBuckets
             }
             tables[s][0] = 1.0;
             tables[s][n] = 2.0;
+        }
+        return tables;
+    }
+
+    /**
+     * {@code [s][c]}: the smallest {@code j} with {@code BOUNDARIES[s][j]} at or above {@code 1 + c / 2^(s+1)}, the
+     * start of mantissa cell {@code c}. Cells are {@code 2^-(s+1)} wide, less than the smallest gap between two
+     * boundaries ({@code 2^(2^-s) - 1 > ln 2 / 2^s}), so a cell holds at most one boundary.
+     */
+    private static int[][] cellTables()
+    {
+        final int[][] tables = new int[MAX_SCHEMA + 1][];
+        for (int s = 1; s <= MAX_SCHEMA; s++)
+        {
+            final int cells = 2 << s;
+            tables[s] = new int[cells];
+            int j = 0;
+            for (int c = 0; c < cells; c++)
+            {
+                final double start = 1.0 + (double)c / cells; // exact: a dyadic fraction
+                while (BOUNDARIES[s][j] < start)
+                {
+                    j++;
+                }
+                tables[s][c] = j;
+            }
         }
         return tables;
     }

@@ -128,6 +128,25 @@ class NativeBucketsTest
     }
 
     @Test
+    void valuesAtAndNextToEveryBoundaryMatchTheReference()
+    {
+        for (int schema = 1; schema <= NativeBuckets.MAX_SCHEMA; schema++)
+        {
+            final int perDoubling = 1 << schema;
+            for (int i = -3 * perDoubling; i <= 3 * perDoubling; i++)
+            {
+                final double bound = Math.pow(2, (double)i / perDoubling);
+                for (final double v : new double[] { bound, Math.nextUp(bound), Math.nextDown(bound),
+                    Math.scalb(bound, 40), Math.nextUp(Math.scalb(bound, -40)) })
+                {
+                    assertEquals(referenceIndex(v, schema), NativeBuckets.indexOf(v, schema),
+                        v + " at schema " + schema);
+                }
+            }
+        }
+    }
+
+    @Test
     void tooWideARangeHalvesTheResolutionToExactlyTheCoarserBucketing()
     {
         final List<Double> values = mixedValues(7, 5_000);
