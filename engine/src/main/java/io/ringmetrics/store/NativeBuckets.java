@@ -32,6 +32,8 @@ public final class NativeBuckets
     /** Values with {@code |v|} at most this are counted in the zero bucket: {@code 2^-128}, Prometheus' default. */
     public static final double ZERO_THRESHOLD = 0x1p-128;
 
+    /** Counts allocated up front for positive values: a typical latency range at schema 4 or 5. */
+    private static final int INITIAL_POSITIVE_CAPACITY = 128;
     private static final long MANTISSA_BITS = 0x000F_FFFF_FFFF_FFFFL;
     private static final long ONE_BITS = 0x3FF0_0000_0000_0000L;
     private static final double[][] BOUNDARIES = boundaryTables();
@@ -40,8 +42,8 @@ public final class NativeBuckets
     private final int maxBuckets;
     private int schema;
     private long zeroCount;
-    private final Span positive = new Span();
-    private final Span negative = new Span();
+    private final Span positive;
+    private final Span negative = new Span(0);
 
     /**
      * @param schema     initial schema, {@link #MIN_SCHEMA}..{@link #MAX_SCHEMA}.
@@ -60,6 +62,8 @@ public final class NativeBuckets
         }
         this.schema = schema;
         this.maxBuckets = maxBuckets;
+        // allocated with this object, so the writer's first touch of a series brings them into cache together
+        this.positive = new Span(Math.min(INITIAL_POSITIVE_CAPACITY, Integer.highestOneBit(maxBuckets - 1) << 1));
     }
 
     /**
@@ -195,11 +199,15 @@ public final class NativeBuckets
     /** Counts of one sign: a dense array over the indexes {@code offset .. offset + counts.length - 1}. */
     private static final class Span
     {
-        private static final long[] NONE = new long[0];
-        private long[] counts = NONE;
+        private long[] counts;
         private int offset;
         private int lowest = Integer.MAX_VALUE;  // smallest non-empty index
         private int highest = Integer.MIN_VALUE; // largest non-empty index
+
+        Span(final int capacity)
+        {
+            counts = new long[capacity];
+        }
 
         boolean fits(final int index, final int maxBuckets)
         {
@@ -220,6 +228,11 @@ public final class NativeBuckets
         /** Grows the array (doubling) to cover {@code index} as well as every non-empty bucket. */
         private void cover(final int index)
         {
+            if (lowest > highest && counts.length > 0)
+            {
+                offset = index - counts.length / 2; // the first bucket: centre the preallocated counts on it
+                return;
+            }
             final int low = Math.min(lowest, index);
             final int high = Math.max(highest, index);
             final int needed = high - low + 1;
