@@ -81,6 +81,11 @@ public final class NativeBuckets
         }
         final Span span = value > 0 ? positive : negative;
         int index = indexOf(magnitude, schema);
+        if (index >= span.lowest && index <= span.highest) // the common case: within the buckets already in use
+        {
+            span.counts[index - span.offset]++;
+            return;
+        }
         while (!span.fits(index, maxBuckets) && schema > MIN_SCHEMA)
         {
             halveResolution();
