@@ -54,6 +54,32 @@ class ExemplarTest
     }
 
     @Test
+    void aCounterKeepsItsLatestExemplar()
+    {
+        try (MetricsEngine engine = MetricsEngine.start(EngineDataPathTest.blocking()))
+        {
+            final Counter plain = engine.counter("plain_total");
+            final Counter traced = engine.counter("traced_total");
+            plain.increment(2);
+            traced.increment(3, 1L, 2L, 3L);
+            traced.increment(4, 0xAL, 0xBL, 0xCL); // the latest: kept
+            traced.increment(5);                     // plain: the exemplar stays
+            traced.increment(-1, 7L, 7L, 7L);        // invalid: dropped, exemplar unchanged
+            final io.ringmetrics.snapshot.MetricsSnapshot snapshot = engine.snapshot();
+            assertEquals(12, snapshot.counter("traced_total"));
+            assertEquals(2, snapshot.counter("plain_total"));
+            final ExemplarSample e = snapshot.counterExemplar(snapshot.indexOf("traced_total"));
+            assertEquals(4.0, e.value());
+            assertEquals("000000000000000a000000000000000b", e.traceIdHex());
+            assertEquals("000000000000000c", e.spanIdHex());
+            assertNull(snapshot.counterExemplar(snapshot.indexOf("plain_total")));
+            final EngineStats stats = engine.stats();
+            assertEquals(1, stats.dropped(EngineStats.DropReason.INVALID_VALUE, io.ringmetrics.ring.UpdateOp.KIND_COUNTER));
+            assertEquals(stats.published(), stats.applied() + stats.dropped() + stats.pending(), stats.toString());
+        }
+    }
+
+    @Test
     void aSeriesObservedPlainlyHasNoExemplars()
     {
         try (MetricsEngine engine = MetricsEngine.start(EngineDataPathTest.blocking()))

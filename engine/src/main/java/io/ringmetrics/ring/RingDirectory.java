@@ -149,8 +149,9 @@ public final class RingDirectory
      * exemplar is not kept.
      *
      * @param id        series id.
-     * @param op        {@link UpdateOp#HISTOGRAM_OBSERVE_EXEMPLAR}.
-     * @param plainOp   the same update without exemplar: {@link UpdateOp#HISTOGRAM_OBSERVE}.
+     * @param op        {@link UpdateOp#HISTOGRAM_OBSERVE_EXEMPLAR} or {@link UpdateOp#COUNTER_ADD_EXEMPLAR}.
+     * @param plainOp   the same update without exemplar: {@link UpdateOp#HISTOGRAM_OBSERVE} or
+     *                  {@link UpdateOp#COUNTER_ADD}.
      * @param value     operand.
      * @param traceHigh high 64 bits of the 128-bit trace id.
      * @param traceLow  low 64 bits of the trace id.

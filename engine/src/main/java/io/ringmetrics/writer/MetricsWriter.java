@@ -9,11 +9,14 @@ import io.ringmetrics.ring.ThreadRing;
 import io.ringmetrics.ring.UpdateOp;
 import io.ringmetrics.snapshot.EngineStats;
 import io.ringmetrics.snapshot.EngineStats.DropReason;
+import io.ringmetrics.snapshot.ExemplarSample;
 import io.ringmetrics.snapshot.HistogramSample;
 import io.ringmetrics.snapshot.MetricsSnapshot;
+import io.ringmetrics.store.ExemplarSlots;
 import io.ringmetrics.store.HistogramSeries;
 import io.ringmetrics.store.HistogramSpec;
 import io.ringmetrics.store.ValueStore;
+import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
@@ -81,6 +84,7 @@ public final class MetricsWriter implements Runnable
     private final IntArrayList freeHistogramIndexes = new IntArrayList();
     private final PercentileBatch percentiles = new PercentileBatch();
     private final ExemplarAssembly exemplarParts = new ExemplarAssembly();
+    private Int2ObjectHashMap<ExemplarSlots> counterExemplars; // by slot; created on the first counter exemplar
     private final long[] lastTouchedNanos;
     private final ManyToOneConcurrentLinkedQueue<SnapshotRequest> requests = new ManyToOneConcurrentLinkedQueue<>();
     private final long[] applied = new long[UpdateOp.KIND_COUNT];
@@ -262,6 +266,22 @@ public final class MetricsWriter implements Runnable
                 exemplarParts.part(id, op, value);
                 break;
 
+            case UpdateOp.COUNTER_ADD_EXEMPLAR:
+            {
+                final boolean withExemplar = exemplarParts.completeFor(id);
+                if (value < 0)
+                {
+                    dropped[DropReason.INVALID_VALUE.ordinal()][kind]++;
+                    return;
+                }
+                store.addLong(slot, value);
+                if (withExemplar)
+                {
+                    keepCounterExemplar(slot, value);
+                }
+                break;
+            }
+
             case UpdateOp.HISTOGRAM_OBSERVE_EXEMPLAR:
             {
                 final boolean withExemplar = exemplarParts.completeFor(id);
@@ -296,6 +316,22 @@ public final class MetricsWriter implements Runnable
         {
             lastTouchedNanos[slot] = nowNanos;
         }
+    }
+
+    private void keepCounterExemplar(final int slot, final long amount)
+    {
+        if (counterExemplars == null)
+        {
+            counterExemplars = new Int2ObjectHashMap<>();
+        }
+        ExemplarSlots exemplar = counterExemplars.get(slot);
+        if (exemplar == null)
+        {
+            exemplar = new ExemplarSlots(1);
+            counterExemplars.put(slot, exemplar);
+        }
+        exemplar.keep(0, amount, exemplarParts.traceHigh(), exemplarParts.traceLow(), exemplarParts.spanId(),
+            System.currentTimeMillis());
     }
 
     private void deferPercentile(final int index, final long ticks)
@@ -344,6 +380,10 @@ public final class MetricsWriter implements Runnable
     private void freeSlot(final int slot)
     {
         store.putLongRelease(slot, 0L);
+        if (counterExemplars != null)
+        {
+            counterExemplars.remove(slot);
+        }
         final int state = slotState[slot];
         final int index = state >>> HISTOGRAM_SHIFT;
         if (index != 0)
@@ -413,6 +453,7 @@ public final class MetricsWriter implements Runnable
         final SeriesDescriptor[] series = new SeriesDescriptor[highWater];
         final long[] values = new long[highWater];
         HistogramSample[] samples = null;
+        ExemplarSample[] counterExemplarSamples = null;
         long heapBytes = 0;
         int size = 0;
         int work = 0;
@@ -447,12 +488,22 @@ public final class MetricsWriter implements Runnable
             else
             {
                 values[size] = store.getLong(slot);
+                final ExemplarSlots exemplar = counterExemplars == null ? null : counterExemplars.get(slot);
+                if (exemplar != null)
+                {
+                    if (counterExemplarSamples == null)
+                    {
+                        counterExemplarSamples = new ExemplarSample[highWater];
+                    }
+                    counterExemplarSamples[size] = exemplar.sample()[0];
+                }
                 work++;
             }
             size++;
         }
         histogramHeapBytes = heapBytes;
-        return new MetricsSnapshot(series, values, samples, size, stats(), System.currentTimeMillis());
+        return new MetricsSnapshot(series, values, samples, counterExemplarSamples, size, stats(),
+            System.currentTimeMillis());
     }
 
     private static HistogramSample emptySample(final HistogramSpec spec)

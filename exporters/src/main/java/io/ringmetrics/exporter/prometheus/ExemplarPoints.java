@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A histogram's exemplars (the latest per classic bucket) as client_java's {@link Exemplars}, labelled
+ * A histogram's exemplars (the latest per classic bucket), or a counter's latest one, as client_java's, labelled
  * {@code trace_id} and {@code span_id} in hex with the time the writer applied them. client_java's OpenMetrics and
  * protobuf writers put each on the bucket its value falls in; the text format 0.0.4 has no exemplars.
  */
@@ -34,23 +34,36 @@ final class ExemplarPoints
         final List<Exemplar> exemplars = new ArrayList<>();
         for (int b = 0; b < h.bucketCount(); b++)
         {
-            final ExemplarSample e = h.exemplarAt(b);
-            if (e != null)
+            final Exemplar exemplar = of(h.exemplarAt(b));
+            if (exemplar != null)
             {
-                exemplars.add(Exemplar.builder().value(e.value()).traceId(e.traceIdHex()).spanId(e.spanIdHex())
-                    .timestampMillis(e.timestampMillis()).build());
+                exemplars.add(exemplar);
             }
         }
         return Exemplars.of(exemplars);
     }
 
     /**
+     * @param e an exemplar, or {@code null}.
+     * @return it as client_java's, or {@code null}.
+     */
+    static Exemplar of(final ExemplarSample e)
+    {
+        return e == null ? null : Exemplar.builder().value(e.value()).traceId(e.traceIdHex()).spanId(e.spanIdHex())
+            .timestampMillis(e.timestampMillis()).build();
+    }
+
+    /**
      * @param snapshot an engine snapshot.
-     * @return whether any histogram in it has an exemplar (then OpenMetrics is written by client_java's writer,
-     *         which writes exemplars; the fast path does not).
+     * @return whether any histogram or counter in it has an exemplar (then OpenMetrics is written by client_java's
+     *         writer, which writes exemplars; the fast path does not).
      */
     static boolean anyIn(final MetricsSnapshot snapshot)
     {
+        if (snapshot.hasCounterExemplars())
+        {
+            return true;
+        }
         for (int i = 0; i < snapshot.size(); i++)
         {
             if (snapshot.series(i).family().type() != MetricType.HISTOGRAM)

@@ -2,6 +2,7 @@ package io.ringmetrics.exporter.prometheus;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.Exemplar;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -465,8 +466,14 @@ public final class RingMetricsCollector implements MultiCollector
                 final CounterSnapshot.Builder counter = CounterSnapshot.builder().name(name).help(help);
                 for (int i = 0; i < samples.size(); i++)
                 {
-                    counter.dataPoint(CounterDataPointSnapshot.builder()
-                        .value(samples.counterValue(i)).labels(labels(samples.series(i))).build());
+                    final CounterDataPointSnapshot.Builder point = CounterDataPointSnapshot.builder()
+                        .value(samples.counterValue(i)).labels(labels(samples.series(i)));
+                    final Exemplar exemplar = ExemplarPoints.of(samples.counterExemplar(i));
+                    if (exemplar != null)
+                    {
+                        point.exemplar(exemplar);
+                    }
+                    counter.dataPoint(point.build());
                 }
                 return counter.build();
             }

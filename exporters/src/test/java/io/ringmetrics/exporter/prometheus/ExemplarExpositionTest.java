@@ -43,6 +43,7 @@ class ExemplarExpositionTest
             h.observe(0.05);
             h.observe(0.07, TRACE, SPAN);
             h.observe(0.4, 1L, 2L, 3L);
+            engine.counter("payments_total", "Payments.", new String[0]).increment(3, 0xAL, 0xBL, 0xCL);
             final PrometheusExporter exporter = PrometheusExporter.builder().host("127.0.0.1").port(0).build();
             exporter.start(engine);
             try
@@ -56,6 +57,8 @@ class ExemplarExpositionTest
                 assertTrue(om.contains("checkout_seconds_bucket{route=\"/pay\",le=\"1.0\"} 3 # {span_id=\"" +
                     "0000000000000003\",trace_id=\"00000000000000010000000000000002\"} 0.4 "), om);
                 assertTrue(om.contains("checkout_seconds_bucket{route=\"/pay\",le=\"+Inf\"} 3\n"), om);
+                assertTrue(om.contains("payments_total 3.0 # {span_id=\"000000000000000c\"," +
+                    "trace_id=\"000000000000000a000000000000000b\"} 3.0 "), om);
 
                 final String text = get(exporter.port(), "text/plain;version=0.0.4");
                 assertFalse(text.contains("trace_id"), text);
@@ -69,6 +72,8 @@ class ExemplarExpositionTest
                 assertEquals(Map.of("trace_id", TRACE, "span_id", SPAN), labels);
                 assertEquals(0.07, exemplar.getValue());
                 assertEquals(0.4, proto.getBucket(1).getExemplar().getValue());
+                assertEquals(3.0, ProtobufScrape.scrape(exporter.port()).get("payments_total").getMetric(0)
+                    .getCounter().getExemplar().getValue());
             }
             finally
             {
