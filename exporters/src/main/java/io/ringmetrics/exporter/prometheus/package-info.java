@@ -18,8 +18,8 @@
  *   SeriesDescriptor.exporterCache = SeriesRendering (label block encoded once per series)
  * </pre>
  * The two paths produce identical bytes for the text and OpenMetrics formats; protobuf (native buckets,
- * {@link io.ringmetrics.exporter.prometheus.NativeHistogramPoints}) and exemplars
- * ({@link io.ringmetrics.exporter.prometheus.ExemplarPoints}) go through client_java's writers only; see
+ * {@code NativeHistogramPoints}) and exemplars
+ * ({@code ExemplarPoints}) go through client_java's writers only; see
  * {@code docs/prometheus.md}.
  */
 package io.ringmetrics.exporter.prometheus;
