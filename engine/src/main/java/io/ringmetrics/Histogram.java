@@ -15,6 +15,7 @@ import io.ringmetrics.ring.UpdateOp;
  */
 public final class Histogram
 {
+    private static final byte[] NIBBLES = nibbles(); // hex digit values by character, -1 for the others
     private final RingDirectory rings;
     private final int id;
     private final SeriesDescriptor series;
@@ -101,12 +102,23 @@ public final class Histogram
     /** The value of a hex digit, either case; -1 for any other character. */
     private static int nibble(final char c)
     {
-        if (c >= '0' && c <= '9')
+        return c < NIBBLES.length ? NIBBLES[c] : -1;
+    }
+
+    private static byte[] nibbles()
+    {
+        final byte[] table = new byte[128];
+        java.util.Arrays.fill(table, (byte)-1);
+        for (int d = 0; d < 10; d++)
         {
-            return c - '0';
+            table['0' + d] = (byte)d;
         }
-        final int lower = c | 0x20; // 'A'..'F' -> 'a'..'f'; no other character lands there
-        return lower >= 'a' && lower <= 'f' ? lower - 'a' + 10 : -1;
+        for (int d = 0; d < 6; d++)
+        {
+            table['a' + d] = (byte)(10 + d);
+            table['A' + d] = (byte)(10 + d);
+        }
+        return table;
     }
 
     /**
