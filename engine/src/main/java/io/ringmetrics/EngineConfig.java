@@ -192,7 +192,7 @@ public final class EngineConfig
             ", snapshot_timeout=" + snapshotTimeout.toMillis() + "ms, histogram_window=" +
             defaultHistogram.window().toSeconds() + "s/" + defaultHistogram.windowSlices() + ", shm_dir=" + shmDirectory +
             ", shm_delete_on_close=" + shmDeleteOnClose + ", shm_reuse_timeout=" + shmReuseTimeout.toMillis() + "ms, " +
-            limits;
+            limits + ", histograms=" + defaultHistogram;
     }
 
     /** Builder of {@link EngineConfig}. */

@@ -7,6 +7,7 @@ import io.ringmetrics.limits.MetricsResourceConfig;
 import io.ringmetrics.registry.NameRules;
 import io.ringmetrics.ring.BackpressurePolicy;
 import io.ringmetrics.store.HistogramSpec;
+import io.ringmetrics.store.NativeBuckets;
 import io.ringmetrics.writer.WriterIdleStrategy;
 
 import java.lang.System.Logger.Level;
@@ -422,10 +423,16 @@ public final class EnvironmentConfig
             HistogramSpec.DEFAULT_WINDOW.toSeconds(), 0, HistogramSpec.MAX_WINDOW.toSeconds());
         final int windowSlices = (int)number("METRICS_HISTOGRAM_WINDOW_SLICES", HistogramSpec.DEFAULT_WINDOW_SLICES, 1,
             HistogramSpec.MAX_WINDOW_SLICES);
+        final boolean nativeBuckets = bool("METRICS_NATIVE_HISTOGRAMS", true);
+        final int nativeSchema = (int)number("METRICS_NATIVE_HISTOGRAM_SCHEMA",
+            HistogramSpec.DEFAULT_NATIVE_SCHEMA, NativeBuckets.MIN_SCHEMA, NativeBuckets.MAX_SCHEMA);
+        final int nativeMaxBuckets = (int)number("METRICS_NATIVE_HISTOGRAM_MAX_BUCKETS",
+            HistogramSpec.DEFAULT_NATIVE_MAX_BUCKETS, 1, 65_536);
         try
         {
-            return new HistogramSpec(bounds, 1e9, 1_000L, 3_600_000_000_000L, digits)
+            final HistogramSpec spec = new HistogramSpec(bounds, 1e9, 1_000L, 3_600_000_000_000L, digits)
                 .withWindow(Duration.ofSeconds(windowSeconds), windowSlices);
+            return nativeBuckets ? spec.withNativeBuckets(nativeSchema, nativeMaxBuckets) : spec.withoutNativeBuckets();
         }
         catch (final IllegalArgumentException ex)
         {

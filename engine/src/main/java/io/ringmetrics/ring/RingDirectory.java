@@ -140,6 +140,39 @@ public final class RingDirectory
         return publishWhenFull(ring, id, op, value, policy);
     }
 
+    /**
+     * Publishes an update with an exemplar: the trace and span ids as three control updates
+     * ({@link UpdateOp#EXEMPLAR_TRACE_HIGH}, {@link UpdateOp#EXEMPLAR_TRACE_LOW}, {@link UpdateOp#EXEMPLAR_SPAN})
+     * followed by the update itself, four slots reserved at once in the calling thread's ring, so they enter it
+     * together and in order. Lock-free and allocation-free like {@link #publish}. If the ring has not four free
+     * slots, the update is published alone ({@code plainOp}, with {@link #publish}'s growth, drop or wait) and the
+     * exemplar is not kept.
+     *
+     * @param id        series id.
+     * @param op        {@link UpdateOp#HISTOGRAM_OBSERVE_EXEMPLAR} or {@link UpdateOp#COUNTER_ADD_EXEMPLAR}.
+     * @param plainOp   the same update without exemplar: {@link UpdateOp#HISTOGRAM_OBSERVE} or
+     *                  {@link UpdateOp#COUNTER_ADD}.
+     * @param value     operand.
+     * @param traceHigh high 64 bits of the 128-bit trace id.
+     * @param traceLow  low 64 bits of the trace id.
+     * @param spanId    the 64-bit span id.
+     * @return {@code true} if the update entered the ring (with or without its exemplar).
+     */
+    public boolean publishWithExemplar(
+        final int id, final int op, final int plainOp, final long value,
+        final long traceHigh, final long traceLow, final long spanId)
+    {
+        final ThreadRing ring = callerRing();
+        if (ring.tryReserve(4))
+        {
+            ring.tryPublish(id, UpdateOp.EXEMPLAR_TRACE_HIGH, traceHigh);
+            ring.tryPublish(id, UpdateOp.EXEMPLAR_TRACE_LOW, traceLow);
+            ring.tryPublish(id, UpdateOp.EXEMPLAR_SPAN, spanId);
+            return ring.tryPublish(id, op, value);
+        }
+        return publish(id, plainOp, value);
+    }
+
     private boolean publishWhenFull(
         final ThreadRing ring, final int id, final int op, final long value, final BackpressurePolicy policy)
     {

@@ -175,6 +175,29 @@ public final class ThreadRing extends ThreadRingRhsPad
         return true;
     }
 
+    /**
+     * Makes sure the next {@code slots} calls of {@link #tryPublish} find a free slot, so that a group of updates
+     * (an exemplar and its observation) enters the ring whole or not at all. Owner thread only; the same wrap check
+     * as {@link #tryPublish}, made for the group's last slot.
+     *
+     * @param slots number of updates about to be published, at most the ring's size.
+     * @return {@code true} if they all fit now, {@code false} if the ring is too full (nothing is published).
+     */
+    public boolean tryReserve(final int slots)
+    {
+        final long last = nextSequence + slots - 1;
+        if (last > freeUpTo)
+        {
+            final long limit = consumed.get() + mask + 1; // acquire, as in tryPublish
+            if (last > limit)
+            {
+                return false;
+            }
+            freeUpTo = limit;
+        }
+        return true;
+    }
+
     private long header(final int id, final int op, final long sequence)
     {
         return ((long)id << 32) | (long)(lapTag(sequence) << TAG_SHIFT) | (op & OP_MASK);

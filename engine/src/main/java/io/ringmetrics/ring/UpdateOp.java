@@ -21,6 +21,20 @@ public final class UpdateOp
     public static final int HISTOGRAM_OBSERVE_NANOS = 5;
     /** Control operation: release a removed series' slot after clearing its values. */
     public static final int FREE_SERIES = 6;
+    /**
+     * Exemplar part 1 of 3: the high 64 bits of a 128-bit trace id. The three parts precede, in this order and in one
+     * ring, the {@link #HISTOGRAM_OBSERVE_EXEMPLAR} or {@link #COUNTER_ADD_EXEMPLAR} of the same series they belong to
+     * (see {@link RingDirectory#publishWithExemplar}). A part is a control operation: it updates nothing by itself.
+     */
+    public static final int EXEMPLAR_TRACE_HIGH = 7;
+    /** Exemplar part 2 of 3: the low 64 bits of the trace id. */
+    public static final int EXEMPLAR_TRACE_LOW = 8;
+    /** Exemplar part 3 of 3: the 64-bit span id. */
+    public static final int EXEMPLAR_SPAN = 9;
+    /** {@link #HISTOGRAM_OBSERVE} that carries the exemplar whose parts precede it. */
+    public static final int HISTOGRAM_OBSERVE_EXEMPLAR = 10;
+    /** {@link #COUNTER_ADD} that carries the exemplar whose parts precede it. */
+    public static final int COUNTER_ADD_EXEMPLAR = 11;
 
     /** Kind index of counter updates, used for per-kind accounting. */
     public static final int KIND_COUNTER = 0;
@@ -50,12 +64,14 @@ public final class UpdateOp
         switch (op)
         {
             case COUNTER_ADD:
+            case COUNTER_ADD_EXEMPLAR:
                 return KIND_COUNTER;
             case GAUGE_SET:
             case GAUGE_ADD:
                 return KIND_GAUGE;
             case HISTOGRAM_OBSERVE:
             case HISTOGRAM_OBSERVE_NANOS:
+            case HISTOGRAM_OBSERVE_EXEMPLAR:
                 return KIND_HISTOGRAM;
             default:
                 return KIND_CONTROL;

@@ -20,10 +20,12 @@ public final class HistogramSample
     private final double max;
     private final double min;
     private final double lifetimeMax;
+    private final NativeHistogramSample nativeBuckets;
+    private final ExemplarSample[] exemplars;
 
     /**
      * A sample whose window is its whole life (or whose smallest and largest observations are not known): the min
-     * reads 0 and the lifetime max equals {@code max}.
+     * reads 0 and the lifetime max equals {@code max}; no native buckets, no exemplars.
      *
      * @param count          observations.
      * @param sum            sum of observations.
@@ -34,7 +36,7 @@ public final class HistogramSample
     public HistogramSample(
         final long count, final double sum, final long[] bucketCounts, final double[] quantileValues, final double max)
     {
-        this(count, sum, bucketCounts, quantileValues, max, 0.0, max);
+        this(count, sum, bucketCounts, quantileValues, max, 0.0, max, null, null);
     }
 
     /**
@@ -45,10 +47,14 @@ public final class HistogramSample
      * @param max            largest observation of the percentile window, 0 if it holds none.
      * @param min            exact smallest observation since the series started, 0 if empty.
      * @param lifetimeMax    exact largest observation since the series started, 0 if empty.
+     * @param nativeBuckets  the exponential buckets of the same observations, or {@code null} if not kept.
+     * @param exemplars      the latest exemplar per classic bucket ({@code null} elements where none), or
+     *                       {@code null} if the series never had one; owned by the sample.
      */
     public HistogramSample(
         final long count, final double sum, final long[] bucketCounts, final double[] quantileValues, final double max,
-        final double min, final double lifetimeMax)
+        final double min, final double lifetimeMax, final NativeHistogramSample nativeBuckets,
+        final ExemplarSample[] exemplars)
     {
         this.count = count;
         this.sum = sum;
@@ -57,6 +63,8 @@ public final class HistogramSample
         this.max = max;
         this.min = min;
         this.lifetimeMax = lifetimeMax;
+        this.nativeBuckets = nativeBuckets;
+        this.exemplars = exemplars;
     }
 
     /** @return number of observations. */
@@ -120,5 +128,26 @@ public final class HistogramSample
     public double max()
     {
         return max;
+    }
+
+    /** @return the native (exponential) buckets of the same observations, or {@code null} if the series keeps none. */
+    public NativeHistogramSample nativeBuckets()
+    {
+        return nativeBuckets;
+    }
+
+    /** @return whether any bucket has an exemplar. */
+    public boolean hasExemplars()
+    {
+        return exemplars != null;
+    }
+
+    /**
+     * @param i bucket index, as {@link #bucketCountAt(int)}.
+     * @return the latest exemplar whose value fell in that bucket, or {@code null}.
+     */
+    public ExemplarSample exemplarAt(final int i)
+    {
+        return exemplars == null ? null : exemplars[i];
     }
 }

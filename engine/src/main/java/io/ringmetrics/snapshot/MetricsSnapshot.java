@@ -22,6 +22,7 @@ public final class MetricsSnapshot
     private final SeriesDescriptor[] series;
     private final long[] values;
     private final HistogramSample[] histograms;
+    private final ExemplarSample[] counterExemplars;
     private final int size;
     private final EngineStats stats;
     private final long timestampMillis;
@@ -39,6 +40,24 @@ public final class MetricsSnapshot
         final SeriesDescriptor[] series, final long[] values, final HistogramSample[] histograms, final int size,
         final EngineStats stats, final long timestampMillis)
     {
+        this(series, values, histograms, null, size, stats, timestampMillis);
+    }
+
+    /**
+     * @param series           series, one per entry; owned by the snapshot.
+     * @param values           raw value per entry: counter long or gauge double bits.
+     * @param histograms       histogram sample per entry, {@code null} for counters and gauges.
+     * @param counterExemplars latest exemplar per counter entry ({@code null} elsewhere), or {@code null} if no
+     *                         counter has one.
+     * @param size             number of entries used.
+     * @param stats            engine accounting.
+     * @param timestampMillis  wall-clock time of the snapshot.
+     */
+    public MetricsSnapshot(
+        final SeriesDescriptor[] series, final long[] values, final HistogramSample[] histograms,
+        final ExemplarSample[] counterExemplars, final int size, final EngineStats stats, final long timestampMillis)
+    {
+        this.counterExemplars = counterExemplars;
         this.series = series;
         this.values = values;
         this.histograms = histograms;
@@ -181,6 +200,21 @@ public final class MetricsSnapshot
     }
 
     /**
+     * @param i entry index of a counter.
+     * @return its latest exemplar, or {@code null}.
+     */
+    public ExemplarSample counterExemplar(final int i)
+    {
+        return counterExemplars == null ? null : counterExemplars[i];
+    }
+
+    /** @return whether any counter in this snapshot has an exemplar. */
+    public boolean hasCounterExemplars()
+    {
+        return counterExemplars != null;
+    }
+
+    /**
      * @param i entry index of a histogram.
      * @return its sample.
      */
@@ -270,6 +304,15 @@ public final class MetricsSnapshot
         public long counterValue(final int i)
         {
             return values[entries[i]];
+        }
+
+        /**
+         * @param i index within the family.
+         * @return the counter's latest exemplar, or {@code null}.
+         */
+        public ExemplarSample counterExemplar(final int i)
+        {
+            return counterExemplars == null ? null : counterExemplars[entries[i]];
         }
 
         /**

@@ -2,7 +2,9 @@ package io.ringmetrics.store;
 
 import io.ringmetrics.shm.StoreFile;
 import io.ringmetrics.shm.StoreFileDescriptor;
+import io.ringmetrics.snapshot.ExemplarSample;
 import io.ringmetrics.snapshot.HistogramSample;
+import io.ringmetrics.snapshot.NativeHistogramSample;
 import org.HdrHistogram.HistogramIterationValue;
 import org.HdrHistogram.IntCountsHistogram;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -52,6 +54,8 @@ public final class HistogramSeries
     private final long[] bucketCounts;
     private IntCountsHistogram percentiles;      // since start (zero window), else null
     private final WindowedPercentiles window;   // null for a zero window
+    private final NativeBuckets nativeBuckets;  // null when the spec has none
+    private ExemplarSlots exemplars;            // created on the first exemplar
     private long count;
     private double sum;
     private double min = Double.POSITIVE_INFINITY;
@@ -85,6 +89,7 @@ public final class HistogramSeries
         this.bucketCounts = new long[spec.bucketCount()];
         this.window = spec.window().isZero() ? null : new WindowedPercentiles(spec, clock);
         this.percentiles = window == null ? newPercentileHistogram(spec) : null;
+        this.nativeBuckets = spec.newNativeBuckets();
     }
 
     /**
@@ -143,12 +148,36 @@ public final class HistogramSeries
         {
             mirrorObservation(bucket);
         }
+        if (nativeBuckets != null)
+        {
+            nativeBuckets.record(value);
+        }
         if (ticks > spec.highestTrackableTicks())
         {
             clamped++;
             return spec.highestTrackableTicks();
         }
         return ticks;
+    }
+
+    /**
+     * Keeps an exemplar as the latest of the classic bucket its value falls in. The observation itself is recorded
+     * by {@link #record(double)}, separately.
+     *
+     * @param value           the observation, {@linkplain #accepts(double) accepted}.
+     * @param traceHigh       high 64 bits of the trace id.
+     * @param traceLow        low 64 bits of the trace id.
+     * @param spanId          span id.
+     * @param timestampMillis when it was applied, epoch milliseconds.
+     */
+    public void keepExemplar(final double value, final long traceHigh, final long traceLow, final long spanId,
+        final long timestampMillis)
+    {
+        if (exemplars == null)
+        {
+            exemplars = new ExemplarSlots(bucketCounts.length);
+        }
+        exemplars.keep(buckets.indexOf(value + 0.0), value + 0.0, traceHigh, traceLow, spanId, timestampMillis);
     }
 
     /**
@@ -260,7 +289,7 @@ public final class HistogramSeries
                 sampledCount = count;
             }
             return new HistogramSample(count, sum, bucketCounts.clone(), sampledQuantiles, window.max(),
-                count > 0 ? min : 0.0, count > 0 ? max : 0.0);
+                count > 0 ? min : 0.0, count > 0 ? max : 0.0, nativeSample(), exemplarSample());
         }
         if (count != sampledCount || sampledQuantiles == null)
         {
@@ -268,7 +297,17 @@ public final class HistogramSeries
             sampledCount = count;
         }
         return new HistogramSample(count, sum, bucketCounts.clone(), sampledQuantiles, count > 0 ? max : 0.0,
-            count > 0 ? min : 0.0, count > 0 ? max : 0.0);
+            count > 0 ? min : 0.0, count > 0 ? max : 0.0, nativeSample(), exemplarSample());
+    }
+
+    private NativeHistogramSample nativeSample()
+    {
+        return nativeBuckets == null ? null : nativeBuckets.sample();
+    }
+
+    private ExemplarSample[] exemplarSample()
+    {
+        return exemplars == null ? null : exemplars.sample();
     }
 
     private double[] computeQuantiles()
@@ -357,8 +396,10 @@ public final class HistogramSeries
      */
     public long footprintBytes()
     {
-        return 88L + 16L + 8L * bucketCounts.length +
-            (window != null ? window.footprintBytes() : percentiles.getEstimatedFootprintInBytes());
+        return 96L + 16L + 8L * bucketCounts.length +
+            (window != null ? window.footprintBytes() : percentiles.getEstimatedFootprintInBytes()) +
+            (nativeBuckets == null ? 0 : nativeBuckets.footprintBytes()) +
+            (exemplars == null ? 0 : exemplars.footprintBytes());
     }
 
     /**

@@ -20,6 +20,11 @@ import java.util.Arrays;
  * ({@code METRICS_HISTOGRAM_WINDOW_SECONDS}, {@code METRICS_HISTOGRAM_WINDOW_SLICES}; {@link #DEFAULT_WINDOW} and
  * {@link #DEFAULT_WINDOW_SLICES} when those are not set) when it is registered. Count, sum and buckets are always
  * cumulative.
+ * <p>
+ * Every observation is also counted exactly in exponential buckets for Prometheus native histograms
+ * ({@link NativeBuckets}): schema {@link #DEFAULT_NATIVE_SCHEMA} and at most {@link #DEFAULT_NATIVE_MAX_BUCKETS}
+ * bucket indexes per sign by default, as client_java's defaults; see {@link #withNativeBuckets(int, int)} and
+ * {@link #withoutNativeBuckets()}.
  */
 public final class HistogramSpec
 {
@@ -52,10 +57,17 @@ public final class HistogramSpec
     public static final HistogramSpec DEFAULT_SECONDS =
         new HistogramSpec(DEFAULT_BUCKETS, 1e9, 1_000L, 3_600_000_000_000L, 2);
 
+    /** Initial schema of native buckets (client_java's default): a growth factor of {@code 2^(1/32)}, ~2.2 %. */
+    public static final int DEFAULT_NATIVE_SCHEMA = 5;
+    /** Widest range of native bucket indexes per sign before their resolution is halved (client_java's 160). */
+    public static final int DEFAULT_NATIVE_MAX_BUCKETS = 160;
+    private static final int NO_NATIVE = Integer.MIN_VALUE;
     private static final long WINDOW_NOT_SET = -1;
 
     private final double[] bucketBounds;
     private final BucketIndex bucketIndex;
+    private final int nativeSchema;     // NO_NATIVE: no native buckets
+    private final int nativeMaxBuckets;
     private final double ticksPerUnit;
     private final long lowestDiscernibleTicks;
     private final long highestTrackableTicks;
@@ -128,6 +140,24 @@ public final class HistogramSpec
         this.significantDigits = significantDigits;
         this.windowNanos = windowNanos;
         this.windowSlices = windowSlices;
+        this.nativeSchema = DEFAULT_NATIVE_SCHEMA;
+        this.nativeMaxBuckets = DEFAULT_NATIVE_MAX_BUCKETS;
+    }
+
+    private HistogramSpec(
+        final HistogramSpec spec, final long windowNanos, final int windowSlices, final int nativeSchema,
+        final int nativeMaxBuckets)
+    {
+        this.bucketBounds = spec.bucketBounds;
+        this.bucketIndex = spec.bucketIndex;
+        this.ticksPerUnit = spec.ticksPerUnit;
+        this.lowestDiscernibleTicks = spec.lowestDiscernibleTicks;
+        this.highestTrackableTicks = spec.highestTrackableTicks;
+        this.significantDigits = spec.significantDigits;
+        this.windowNanos = windowNanos;
+        this.windowSlices = windowSlices;
+        this.nativeSchema = nativeSchema;
+        this.nativeMaxBuckets = nativeMaxBuckets;
     }
 
     /**
@@ -147,8 +177,8 @@ public final class HistogramSpec
         {
             throw new IllegalArgumentException(problem);
         }
-        return new HistogramSpec(bucketBounds, ticksPerUnit, lowestDiscernibleTicks, highestTrackableTicks,
-            significantDigits, window.toNanos(), window.isZero() ? DEFAULT_WINDOW_SLICES : slices);
+        return new HistogramSpec(this, window.toNanos(), window.isZero() ? DEFAULT_WINDOW_SLICES : slices,
+            nativeSchema, nativeMaxBuckets);
     }
 
     /**
@@ -192,8 +222,8 @@ public final class HistogramSpec
     public HistogramSpec withDefaultWindow(final HistogramSpec defaults)
     {
         return windowNanos != WINDOW_NOT_SET ? this :
-            new HistogramSpec(bucketBounds, ticksPerUnit, lowestDiscernibleTicks, highestTrackableTicks,
-                significantDigits, defaults.window().toNanos(), defaults.windowSlices());
+            new HistogramSpec(this, defaults.window().toNanos(), defaults.windowSlices(), nativeSchema,
+                nativeMaxBuckets);
     }
 
     /**
@@ -211,6 +241,55 @@ public final class HistogramSpec
     public int windowSlices()
     {
         return windowNanos == WINDOW_NOT_SET ? DEFAULT_WINDOW_SLICES : windowSlices;
+    }
+
+    /**
+     * This spec with native (exponential) buckets of another resolution.
+     *
+     * @param schema     initial schema, {@link NativeBuckets#MIN_SCHEMA}..{@link NativeBuckets#MAX_SCHEMA}: bucket
+     *                   boundaries grow by a factor {@code 2^(2^-schema)}.
+     * @param maxBuckets widest range of bucket indexes per sign before the resolution is halved, at least 1.
+     * @return a new spec.
+     */
+    public HistogramSpec withNativeBuckets(final int schema, final int maxBuckets)
+    {
+        new NativeBuckets(schema, maxBuckets); // validates
+        return new HistogramSpec(this, windowNanos, windowSlices, schema, maxBuckets);
+    }
+
+    /**
+     * This spec without native buckets: the writer keeps only the classic buckets and percentiles, and the protobuf
+     * exposition has classic buckets only.
+     *
+     * @return a new spec.
+     */
+    public HistogramSpec withoutNativeBuckets()
+    {
+        return new HistogramSpec(this, windowNanos, windowSlices, NO_NATIVE, 0);
+    }
+
+    /** @return whether observations are also counted in native buckets. */
+    public boolean hasNativeBuckets()
+    {
+        return nativeSchema != NO_NATIVE;
+    }
+
+    /** @return the initial native schema; meaningless without {@link #hasNativeBuckets()}. */
+    public int nativeSchema()
+    {
+        return nativeSchema;
+    }
+
+    /** @return the widest range of native bucket indexes per sign; meaningless without {@link #hasNativeBuckets()}. */
+    public int nativeMaxBuckets()
+    {
+        return nativeMaxBuckets;
+    }
+
+    /** @return new, empty native buckets of this spec, or {@code null} without {@link #hasNativeBuckets()}. */
+    NativeBuckets newNativeBuckets()
+    {
+        return hasNativeBuckets() ? new NativeBuckets(nativeSchema, nativeMaxBuckets) : null;
     }
 
     /**
@@ -299,7 +378,9 @@ public final class HistogramSpec
             highestTrackableTicks == that.highestTrackableTicks &&
             significantDigits == that.significantDigits &&
             windowNanos == that.windowNanos &&
-            windowSlices == that.windowSlices;
+            windowSlices == that.windowSlices &&
+            nativeSchema == that.nativeSchema &&
+            nativeMaxBuckets == that.nativeMaxBuckets;
     }
 
     @Override
@@ -313,6 +394,7 @@ public final class HistogramSpec
     {
         return "HistogramSpec{buckets=" + Arrays.toString(bucketBounds) + ", ticksPerUnit=" + ticksPerUnit +
             ", ticks=" + lowestDiscernibleTicks + ".." + highestTrackableTicks + ", digits=" + significantDigits +
-            (windowNanos == WINDOW_NOT_SET ? "" : ", window=" + window() + "/" + windowSlices) + '}';
+            (windowNanos == WINDOW_NOT_SET ? "" : ", window=" + window() + "/" + windowSlices) +
+            (hasNativeBuckets() ? ", native=" + nativeSchema + "/" + nativeMaxBuckets : ", native=off") + '}';
     }
 }

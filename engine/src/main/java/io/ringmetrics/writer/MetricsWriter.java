@@ -10,12 +10,15 @@ import io.ringmetrics.ring.UpdateOp;
 import io.ringmetrics.shm.StoreFile;
 import io.ringmetrics.snapshot.EngineStats;
 import io.ringmetrics.snapshot.EngineStats.DropReason;
+import io.ringmetrics.snapshot.ExemplarSample;
 import io.ringmetrics.snapshot.HistogramSample;
 import io.ringmetrics.snapshot.MetricsSnapshot;
+import io.ringmetrics.store.ExemplarSlots;
 import io.ringmetrics.store.HistogramSeries;
 import io.ringmetrics.store.HistogramSpec;
 import io.ringmetrics.store.ValueStore;
 import io.ringmetrics.store.WindowClock;
+import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
@@ -92,6 +95,8 @@ public final class MetricsWriter implements Runnable
     private final IntArrayList freeHistogramIndexes = new IntArrayList();
     private final WindowClock windowClock = WindowClock.cached(System::nanoTime);
     private final PercentileBatch percentiles = new PercentileBatch(windowClock);
+    private final ExemplarAssembly exemplarParts = new ExemplarAssembly();
+    private Int2ObjectHashMap<ExemplarSlots> counterExemplars; // by slot; created on the first counter exemplar
     private final long[] lastTouchedNanos;
     private final ManyToOneConcurrentLinkedQueue<SnapshotRequest> requests = new ManyToOneConcurrentLinkedQueue<>();
     private final long[] applied = new long[UpdateOp.KIND_COUNT];
@@ -195,6 +200,7 @@ public final class MetricsWriter implements Runnable
         int work = 0;
         for (final ThreadRing ring : rings.activeRings())
         {
+            exemplarParts.reset(); // an exemplar's parts never come from two rings
             work += complete ? drain(ring) : RingDirectory.drainBatches(ring, applier);
         }
         return work;
@@ -202,6 +208,7 @@ public final class MetricsWriter implements Runnable
 
     private int drain(final ThreadRing ring)
     {
+        exemplarParts.reset();
         return RingDirectory.drain(ring, applier);
     }
 
@@ -285,6 +292,48 @@ public final class MetricsWriter implements Runnable
                 break;
             }
 
+            case UpdateOp.EXEMPLAR_TRACE_HIGH:
+            case UpdateOp.EXEMPLAR_TRACE_LOW:
+            case UpdateOp.EXEMPLAR_SPAN:
+                exemplarParts.part(id, op, value);
+                break;
+
+            case UpdateOp.COUNTER_ADD_EXEMPLAR:
+            {
+                final boolean withExemplar = exemplarParts.completeFor(id);
+                if (value < 0)
+                {
+                    dropped[DropReason.INVALID_VALUE.ordinal()][kind]++;
+                    return;
+                }
+                store.addLong(slot, value);
+                if (withExemplar)
+                {
+                    keepCounterExemplar(slot, value);
+                }
+                break;
+            }
+
+            case UpdateOp.HISTOGRAM_OBSERVE_EXEMPLAR:
+            {
+                final boolean withExemplar = exemplarParts.completeFor(id);
+                final double v = Double.longBitsToDouble(value);
+                final boolean valid = HistogramSeries.accepts(v);
+                final int index = valid ? histogramIndexAt(slot, state) : NO_HISTOGRAM;
+                if (index == NO_HISTOGRAM)
+                {
+                    dropped[(valid ? DropReason.STALE_SERIES : DropReason.INVALID_VALUE).ordinal()][kind]++;
+                    return;
+                }
+                deferPercentile(index, histograms[index].record(v));
+                if (withExemplar)
+                {
+                    histograms[index].keepExemplar(v, exemplarParts.traceHigh(), exemplarParts.traceLow(),
+                        exemplarParts.spanId(), System.currentTimeMillis());
+                }
+                break;
+            }
+
             case UpdateOp.FREE_SERIES:
                 freeSlot(slot, true);
                 break;
@@ -298,6 +347,22 @@ public final class MetricsWriter implements Runnable
         {
             lastTouchedNanos[slot] = nowNanos;
         }
+    }
+
+    private void keepCounterExemplar(final int slot, final long amount)
+    {
+        if (counterExemplars == null)
+        {
+            counterExemplars = new Int2ObjectHashMap<>();
+        }
+        ExemplarSlots exemplar = counterExemplars.get(slot);
+        if (exemplar == null)
+        {
+            exemplar = new ExemplarSlots(1);
+            counterExemplars.put(slot, exemplar);
+        }
+        exemplar.keep(0, amount, exemplarParts.traceHigh(), exemplarParts.traceLow(), exemplarParts.spanId(),
+            System.currentTimeMillis());
     }
 
     private void deferPercentile(final int index, final long ticks)
@@ -355,6 +420,10 @@ public final class MetricsWriter implements Runnable
             file.reclaim(slot, System.currentTimeMillis()); // before the value is zeroed
         }
         store.putLongRelease(slot, 0L);
+        if (counterExemplars != null)
+        {
+            counterExemplars.remove(slot);
+        }
         final int state = slotState[slot];
         final int index = state >>> HISTOGRAM_SHIFT;
         if (index != 0)
@@ -461,6 +530,7 @@ public final class MetricsWriter implements Runnable
         final SeriesDescriptor[] series = new SeriesDescriptor[highWater];
         final long[] values = new long[highWater];
         HistogramSample[] samples = null;
+        ExemplarSample[] counterExemplarSamples = null;
         long heapBytes = 0;
         int size = 0;
         int work = 0;
@@ -495,12 +565,22 @@ public final class MetricsWriter implements Runnable
             else
             {
                 values[size] = store.getLong(slot);
+                final ExemplarSlots exemplar = counterExemplars == null ? null : counterExemplars.get(slot);
+                if (exemplar != null)
+                {
+                    if (counterExemplarSamples == null)
+                    {
+                        counterExemplarSamples = new ExemplarSample[highWater];
+                    }
+                    counterExemplarSamples[size] = exemplar.sample()[0];
+                }
                 work++;
             }
             size++;
         }
         histogramHeapBytes = heapBytes;
-        return new MetricsSnapshot(series, values, samples, size, stats(), System.currentTimeMillis());
+        return new MetricsSnapshot(series, values, samples, counterExemplarSamples, size, stats(),
+            System.currentTimeMillis());
     }
 
     private static HistogramSample emptySample(final HistogramSpec spec)

@@ -1,5 +1,6 @@
 package io.ringmetrics.config;
 
+import io.ringmetrics.store.HistogramSpec;
 import io.ringmetrics.error.ConfigurationException;
 import io.ringmetrics.error.ErrorType;
 import io.ringmetrics.ring.BackpressurePolicy;
@@ -101,6 +102,9 @@ class EnvironmentConfigTest
         env.put("METRICS_SHM_REUSE_TIMEOUT_MS", "2000");
         env.put("METRICS_HISTOGRAM_WINDOW_SECONDS", "300");
         env.put("METRICS_HISTOGRAM_WINDOW_SLICES", "10");
+        env.put("METRICS_NATIVE_HISTOGRAMS", "yes");
+        env.put("METRICS_NATIVE_HISTOGRAM_SCHEMA", "-2");
+        env.put("METRICS_NATIVE_HISTOGRAM_MAX_BUCKETS", "300");
         assertEquals(EnvironmentConfig.VARIABLES.stream().filter(v -> !v.startsWith("OTEL_")).count(), env.size() + 1,
             "all but PROMETHEUS_MAX_METRICS (and the OTEL_* ones: OtlpVariablesTest) set here");
         final MetricsSettings s = EnvironmentConfig.from(env);
@@ -145,6 +149,9 @@ class EnvironmentConfigTest
         assertEquals(3, s.engine().defaultHistogram().significantDigits());
         assertEquals(Duration.ofSeconds(300), s.engine().defaultHistogram().window());
         assertEquals(10, s.engine().defaultHistogram().windowSlices());
+        assertTrue(s.engine().defaultHistogram().hasNativeBuckets());
+        assertEquals(-2, s.engine().defaultHistogram().nativeSchema());
+        assertEquals(300, s.engine().defaultHistogram().nativeMaxBuckets());
     }
 
     @Test
@@ -165,6 +172,17 @@ class EnvironmentConfigTest
         assertFalse(EnvironmentConfig.from(Map.of()).exposeCreated());
         assertTrue(EnvironmentConfig.from(Map.of()).toString().contains("expose_created=false"));
         assertTrue(EnvironmentConfig.from(Map.of("METRICS_EXPOSE_CREATED", "on")).exposeCreated());
+    }
+
+    @Test
+    void nativeHistogramsAreOnAtClientJavasDefaultsAndCanBeSwitchedOff()
+    {
+        final HistogramSpec defaults = EnvironmentConfig.from(Map.of()).engine().defaultHistogram();
+        assertTrue(defaults.hasNativeBuckets());
+        assertEquals(5, defaults.nativeSchema());
+        assertEquals(160, defaults.nativeMaxBuckets());
+        assertFalse(EnvironmentConfig.from(Map.of("METRICS_NATIVE_HISTOGRAMS", "false")).engine().defaultHistogram()
+            .hasNativeBuckets());
     }
 
     @Test
@@ -230,6 +248,10 @@ class EnvironmentConfigTest
         "METRICS_HISTOGRAM_WINDOW_SECONDS|86401|a whole number from 0 to 86400",
         "METRICS_HISTOGRAM_WINDOW_SLICES|0|a whole number from 1 to 60",
         "METRICS_HISTOGRAM_WINDOW_SLICES|61|a whole number from 1 to 60",
+        "METRICS_NATIVE_HISTOGRAMS|sometimes|true or false",
+        "METRICS_NATIVE_HISTOGRAM_SCHEMA|9|a whole number from -4 to 8",
+        "METRICS_NATIVE_HISTOGRAM_SCHEMA|-5|a whole number from -4 to 8",
+        "METRICS_NATIVE_HISTOGRAM_MAX_BUCKETS|0|a whole number from 1 to 65536",
     })
     void everyBadValueIsRejectedNamingTheVariableTheValueAndWhatIsAllowed(
         final String variable, final String value, final String allowed)

@@ -108,7 +108,9 @@ final class TranscriptionWorkload implements Runnable
         final String language = LANGUAGES[random.nextInt(LANGUAGES.length)];
         final double audio = logNormal(45.0, 0.8);
         final double duration = audio * MODEL_SPEED[model] * (0.8 + 0.4 * random.nextDouble());
-        queueWait.observeNanos((long)(logNormal(0.02, 1.0) * 1e9));
+        // a traced job: the wait carries the (simulated) trace and span ids, kept as its bucket's exemplar
+        queueWait.observe(Math.round(logNormal(0.02, 1.0) * 1e9) / 1e9, random.nextLong() | 1, random.nextLong(),
+            random.nextLong());
         final boolean failed = random.nextDouble() < 0.015 * (model + 1);
         metrics.recordJobCompleted(MODELS[model], language, duration, failed ? "failed" : "success");
         if (failed)

@@ -87,6 +87,12 @@ class DemoServiceTest
             final long after = total(second, "http_requests_total");
             assertTrue(before > 0 && after > before, "live, changing values: " + before + " then " + after);
             assertNotEquals(-1, second.indexOf("jobs_completed_total{"));
+            final String openMetrics = http.send(HttpRequest.newBuilder(metrics)
+                .header("Accept", "application/openmetrics-text;version=1.0.0").build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(java.util.regex.Pattern.compile("\njob_queue_wait_seconds_bucket\\{le=\"[0-9.]+\"} \\d+ # " +
+                "\\{span_id=\"[0-9a-f]{16}\",trace_id=\"[0-9a-f]{32}\"} [0-9.eE-]+ [0-9.]+\n").matcher(openMetrics).find(),
+                "the demo's traced jobs leave exemplars on the queue wait buckets: " + openMetrics);
 
             for (final String name : dashboardMetricNames())
             {

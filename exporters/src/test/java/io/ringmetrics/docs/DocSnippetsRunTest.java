@@ -124,6 +124,20 @@ class DocSnippetsRunTest
     }
 
     @Test
+    void theExemplarBlockKeepsTheExemplarOfItsBucket()
+    {
+        try (MetricsEngine engine = MetricsEngine.start())
+        {
+            PrometheusSnippets.exemplars(engine);
+            final io.ringmetrics.snapshot.HistogramSample h = engine.snapshot().histogram("checkout_seconds");
+            assertTrue(h.count() == 2 && h.nativeBuckets() != null, "two observations, native buckets kept");
+            final io.ringmetrics.snapshot.ExemplarSample e = h.exemplarAt(3); // le=0.05
+            assertTrue(e != null && e.traceIdHex().equals("4bf92f3577b34da6a3ce929d0e0e4736") &&
+                e.spanIdHex().equals("00f067aa0ba902b7") && e.value() == 0.042, String.valueOf(e));
+        }
+    }
+
+    @Test
     void theRegistryBlockServesTheEngineThroughClientJavasServer() throws IOException
     {
         try (MetricsEngine engine = MetricsEngine.start())

@@ -2,9 +2,11 @@ package io.ringmetrics.docs;
 
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.ringmetrics.Histogram;
 import io.ringmetrics.MetricsEngine;
 import io.ringmetrics.exporter.prometheus.PrometheusExporter;
 import io.ringmetrics.exporter.prometheus.RingMetricsCollector;
+import io.ringmetrics.store.HistogramSpec;
 
 import java.util.function.IntFunction;
 
@@ -46,6 +48,23 @@ final class PrometheusSnippets
             engine.close();
         }
         return scraped;
+    }
+
+    /**
+     * @param engine a running engine.
+     * @return the histogram the block observed into.
+     */
+    static Histogram exemplars(final MetricsEngine engine)
+    {
+        // doc:begin prometheus-exemplars
+        Histogram checkout = engine.histogram("checkout_seconds", "Checkout latency.",
+            HistogramSpec.DEFAULT_SECONDS.withNativeBuckets(5, 160), new String[0]);   // schema 5, 160 buckets: the defaults
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";   // e.g. Span.current().getSpanContext().getTraceId()
+        String spanId = "00f067aa0ba902b7";                    // e.g. Span.current().getSpanContext().getSpanId()
+        checkout.observe(0.042, traceId, spanId);              // parsed without allocating; kept as its bucket's exemplar
+        checkout.observe(0.013);                               // a plain observation, exactly as before
+        // doc:end
+        return checkout;
     }
 
     static HTTPServer registry(final MetricsEngine engine, final int port) throws java.io.IOException

@@ -252,6 +252,10 @@ public class WriterThroughputBenchmark {
         @Param({"60"})
         public int windowSeconds;
 
+        /** Whether histograms also count native buckets (the default spec's); {@code -p nativeBuckets=false} compares. */
+        @Param({"true"})
+        public boolean nativeBuckets;
+
         private MetricsWriter writer;
         private MethodHandle drainAll;
         private RingDirectory rings;
@@ -264,7 +268,8 @@ public class WriterThroughputBenchmark {
                     .maxLabelCombinations(Math.max(2 * series, 10_000)).build();
             int capacity = SeriesRegistry.slotCapacity(limits);
             SeriesRegistry registry = new SeriesRegistry(limits, new SlotAllocator(capacity),
-                    MetaMetrics.RESERVED_NAMES, window(windowSeconds));
+                    MetaMetrics.RESERVED_NAMES, nativeBuckets ? window(windowSeconds)
+                            : window(windowSeconds).withoutNativeBuckets());
             counterIds = new int[series];
             histogramIds = new int[series];
             for (int i = 0; i < series; i++) {

@@ -29,8 +29,10 @@ import java.util.zip.GZIPOutputStream;
  * its own) that serves the engine's metrics for Prometheus to scrape.
  * <ul>
  *   <li>{@code GET /metrics} — one engine snapshot, in the format chosen from the {@code Accept} header by
- *       client_java's {@code ExpositionFormats.findWriter}: OpenMetrics 1.0 (what Prometheus asks for first) or the
- *       text format 0.0.4 (the default, e.g. for a browser or curl); gzip-compressed when {@code Accept-Encoding}
+ *       client_java's {@code ExpositionFormats.findWriter}: protobuf with native histograms and exemplars (what
+ *       Prometheus asks for first with native histograms on; client_java's {@code PrometheusProtobufWriter}),
+ *       OpenMetrics 1.0 (what Prometheus asks for first otherwise) or the text format 0.0.4 (the default, e.g. for a
+ *       browser or curl); gzip-compressed when {@code Accept-Encoding}
  *       allows gzip. The {@code escaping} parameter of {@code Accept} is honoured as client_java does.</li>
  *   <li>{@code GET /health} — {@code 200 OK} while the engine records ({@link MetricsEngine#health()}); {@code 503}
  *       with the engine's one-line reason when its writer thread died, it is closed or disabled.</li>
@@ -47,7 +49,8 @@ import java.util.zip.GZIPOutputStream;
  * Text and OpenMetrics are written by the fast path ({@link ExpositionWriter}: byte-identical to client_java's
  * writers, without building client_java's model); other writers client_java may select (OpenMetrics 2.0 when
  * enabled through its properties) and the {@code dots}/{@code values} escaping schemes go through client_java's
- * writers. {@link Builder#fastPath(boolean)} forces client_java's writers for every request.
+ * writers, and so does OpenMetrics when the snapshot holds an exemplar (the fast path writes none).
+ * {@link Builder#fastPath(boolean)} forces client_java's writers for every request.
  * <p>
  * <b>Binding.</b> Host {@code METRICS_HTTP_HOST}, default {@code 127.0.0.1} (loopback only: set {@code 0.0.0.0}
  * explicitly to be scraped from other hosts, e.g. in a container); port {@code METRICS_HTTP_PORT}, default 8081,
@@ -337,7 +340,8 @@ public final class PrometheusExporter implements MetricsExporter
         {
             collector.render(snapshot, false, body);
         }
-        else if (fastPath && namesUnchanged && writer == formats.getOpenMetricsTextFormatWriter())
+        else if (fastPath && namesUnchanged && writer == formats.getOpenMetricsTextFormatWriter() &&
+            !ExemplarPoints.anyIn(snapshot)) // the fast path writes no exemplars
         {
             collector.render(snapshot, true, body);
         }

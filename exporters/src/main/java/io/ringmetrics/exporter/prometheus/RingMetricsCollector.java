@@ -2,6 +2,7 @@ package io.ringmetrics.exporter.prometheus;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.Exemplar;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -479,6 +480,11 @@ public final class RingMetricsCollector implements MultiCollector
                     {
                         point.createdTimestampMillis(samples.series(i).createdMillis());
                     }
+                    final Exemplar exemplar = ExemplarPoints.of(samples.counterExemplar(i));
+                    if (exemplar != null)
+                    {
+                        point.exemplar(exemplar);
+                    }
                     counter.dataPoint(point.build());
                 }
                 return counter.build();
@@ -502,8 +508,10 @@ public final class RingMetricsCollector implements MultiCollector
                     final HistogramSample h = samples.histogram(i);
                     final HistogramDataPointSnapshot.Builder point = HistogramDataPointSnapshot.builder()
                         .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, h.bucketCounts()))
-                        .sum(h.sum())
                         .labels(labels(samples.series(i)));
+                    point.sum(h.sum());
+                    point.exemplars(ExemplarPoints.of(h));
+                    NativeHistogramPoints.addTo(point, h.nativeBuckets());
                     if (created)
                     {
                         point.createdTimestampMillis(samples.series(i).createdMillis());

@@ -78,7 +78,7 @@ public final class PrometheusServer implements AutoCloseable {
                 + "    scheme: http\n"
                 + "    static_configs:\n"
                 + "      - targets: ['" + target + "']\n";
-        return start(config, Map.of(), target);
+        return start(config, Map.of(), target, List.of());
     }
 
     /**
@@ -87,10 +87,35 @@ public final class PrometheusServer implements AutoCloseable {
      * {@code file_sd_configs}, resolve against that directory). {@link #target()} is empty.
      */
     public static PrometheusServer start(String config, Map<String, String> files) {
-        return start(config, files, "");
+        return start(config, files, "", List.of());
     }
 
-    private static PrometheusServer start(String config, Map<String, String> files, String target) {
+    /**
+     * Scrapes several jobs every second, with extra command-line flags (e.g.
+     * {@code --enable-feature=native-histograms}); {@code jobs} maps a job name to
+     * {@code <targetPort><metricsPath>}, e.g. {@code "ringmetrics" -> "8081/metrics"}.
+     * {@link #target()} is the first job's.
+     */
+    public static PrometheusServer start(Map<String, String> jobs, List<String> flags) {
+        StringBuilder config = new StringBuilder()
+                .append("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n")
+                .append("scrape_configs:\n");
+        String first = null;
+        for (Map.Entry<String, String> job : jobs.entrySet()) {
+            int slash = job.getValue().indexOf('/');
+            String target = FreePorts.LOOPBACK + ":" + job.getValue().substring(0, slash);
+            first = first == null ? target : first;
+            config.append("  - job_name: ").append(job.getKey()).append('\n')
+                    .append("    metrics_path: ").append(job.getValue().substring(slash)).append('\n')
+                    .append("    scheme: http\n")
+                    .append("    static_configs:\n")
+                    .append("      - targets: ['").append(target).append("']\n");
+        }
+        return start(config.toString(), Map.of(), first, flags);
+    }
+
+    private static PrometheusServer start(
+            String config, Map<String, String> files, String target, List<String> flags) {
         Path prometheus = TestTools.prometheus();
         HttpClient http = HttpClient.newBuilder()
                 .proxy(HttpClient.Builder.NO_PROXY)
@@ -110,7 +135,7 @@ public final class PrometheusServer implements AutoCloseable {
                 ManagedProcess.deleteRecursively(dir);
                 throw new UncheckedIOException(e);
             }
-            List<String> cmd = List.of(
+            List<String> cmd = new ArrayList<>(List.of(
                     prometheus.toString(),
                     "--config.file=" + dir.resolve("prometheus.yml"),
                     "--storage.tsdb.path=" + dir.resolve("data"),
@@ -118,7 +143,8 @@ public final class PrometheusServer implements AutoCloseable {
                     "--web.listen-address=" + FreePorts.LOOPBACK + ":" + port,
                     "--web.console.templates=" + dir.resolve("consoles"),
                     "--web.console.libraries=" + dir.resolve("console_libraries"),
-                    "--log.level=info");
+                    "--log.level=info"));
+            cmd.addAll(flags);
             ManagedProcess mp = ManagedProcess.start("prometheus", cmd, dir);
             PrometheusServer server = new PrometheusServer(mp, port, target, http);
             if (server.awaitReady()) {
@@ -187,6 +213,25 @@ public final class PrometheusServer implements AutoCloseable {
             throw new AssertionError("query " + promql + " -> HTTP " + r.statusCode() + ": " + r.body());
         }
         return r.body();
+    }
+
+    /**
+     * The raw JSON of {@code /api/v1/query_exemplars} for a series selector over the last hour (needs
+     * {@code --enable-feature=exemplar-storage}).
+     */
+    public String queryExemplars(String selector) {
+        long now = System.currentTimeMillis() / 1000;
+        String path = "/api/v1/query_exemplars?query=" + URLEncoder.encode(selector, StandardCharsets.UTF_8)
+                + "&start=" + (now - 3600) + "&end=" + (now + 60);
+        try {
+            HttpResponse<String> r = get(path);
+            if (r.statusCode() != 200) {
+                throw new AssertionError("query_exemplars " + selector + " -> HTTP " + r.statusCode() + ": " + r.body());
+            }
+            return r.body();
+        } catch (IOException e) {
+            throw new AssertionError("query_exemplars " + selector + " failed: " + e + "\n" + describe(), e);
+        }
     }
 
     /** The series of an instant query (vector; a scalar becomes one sample without labels). */

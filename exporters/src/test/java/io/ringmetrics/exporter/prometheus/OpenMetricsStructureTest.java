@@ -37,6 +37,7 @@ class OpenMetricsStructureTest
 {
     private static final Pattern TYPE = Pattern.compile("# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) " +
         "(counter|gauge|histogram|gaugehistogram|summary|info|stateset|unknown)");
+    private static final Pattern EXEMPLAR = Pattern.compile("\\{(.*)\\} (\\S+)(?: (\\S+))?");
     private static final Pattern HELP = Pattern.compile("# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*)");
     private static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)\\})? (\\S+)");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\\\n]|\\\\[\\\\\"n])*)\"");
@@ -87,6 +88,11 @@ class OpenMetricsStructureTest
         assertFalse(check("# TYPE a gauge\na{x=\"q\"q\"} 1\n# EOF\n").isEmpty(), "unescaped quote");
         assertFalse(check("# TYPE a gauge\na 1\n\n# EOF\n").isEmpty(), "blank line");
         assertEquals(List.of(), check("# TYPE a counter\n# HELP a x\na_total{k=\"\\\"\"} 1.0\n# EOF\n"));
+        assertFalse(check("# TYPE a gauge\na 1 # {trace_id=\"1\"} 1\n# EOF\n").isEmpty(), "exemplar on a gauge");
+        assertFalse(check("# TYPE h histogram\nh_bucket{le=\"+Inf\"} 1 # trace 1\nh_count 1\nh_sum 1\n# EOF\n")
+            .isEmpty(), "malformed exemplar");
+        assertEquals(List.of(), check("# TYPE h histogram\nh_bucket{le=\"+Inf\"} 1 # {trace_id=\"ab\"} 0.5 1.7e9\n" +
+            "h_count 1\nh_sum 0.5\n# EOF\n"));
     }
 
     /**
@@ -155,7 +161,13 @@ class OpenMetricsStructureTest
                 problems.add(where + "unknown comment");
                 continue;
             }
-            if (!(m = SAMPLE.matcher(line)).matches())
+            final int exemplarAt = line.indexOf(" # ");
+            final String sample = exemplarAt < 0 ? line : line.substring(0, exemplarAt);
+            if (exemplarAt >= 0)
+            {
+                checkExemplar(line.substring(exemplarAt + 3), sample, type, where, problems);
+            }
+            if (!(m = SAMPLE.matcher(sample)).matches())
             {
                 problems.add(where + "not a sample");
                 continue;
@@ -208,6 +220,40 @@ class OpenMetricsStructureTest
         }
         checkHistogramTotals(family, type, infBucket, counts, problems);
         return problems;
+    }
+
+    /**
+     * OpenMetrics 1.0 exemplar: {@code {labels} value [timestamp]}, only on a histogram bucket or a counter's
+     * {@code _total}, its label names and values at most 128 UTF-8 characters together.
+     */
+    private static void checkExemplar(
+        final String exemplar, final String sample, final String type, final String where, final List<String> problems)
+    {
+        final Matcher m = EXEMPLAR.matcher(exemplar);
+        if (!m.matches())
+        {
+            problems.add(where + "malformed exemplar");
+            return;
+        }
+        final String name = sample.replaceFirst("[{ ].*", "");
+        if (!("histogram".equals(type) && name.endsWith("_bucket") || "counter".equals(type) && name.endsWith("_total")))
+        {
+            problems.add(where + "exemplar on a sample that cannot have one");
+        }
+        int length = 0;
+        for (final Map.Entry<String, String> label : labels(m.group(1), where, problems).entrySet())
+        {
+            length += label.getKey().codePointCount(0, label.getKey().length()) +
+                label.getValue().codePointCount(0, label.getValue().length());
+        }
+        if (length > 128)
+        {
+            problems.add(where + "exemplar labels longer than 128 characters");
+        }
+        if (!NUMBER.matcher(m.group(2)).matches() || m.group(3) != null && !NUMBER.matcher(m.group(3)).matches())
+        {
+            problems.add(where + "bad exemplar number");
+        }
     }
 
     private static boolean namedAfter(final String sample, final String family, final String type)

@@ -153,6 +153,16 @@ public class OpenTelemetryBenchmark {
             return CompletableResultCode.ofSuccess();
         }
 
+        int exemplars() {
+            int exemplars = 0;
+            for (MetricData metric : last) {
+                for (PointData point : metric.getData().getPoints()) {
+                    exemplars += point.getExemplars().size();
+                }
+            }
+            return exemplars;
+        }
+
         int points() {
             int points = 0;
             for (MetricData metric : last) {
