@@ -23,6 +23,13 @@ public final class EngineConfig
      */
     public static final EngineConfig DEFAULTS = builder().build();
 
+    /** Default {@link #ringMemoryBudget()}: 64 MiB, e.g. 64 threads at the largest default ring or 4096 at the first. */
+    public static final long DEFAULT_RING_MEMORY_BUDGET = 64L << 20;
+    /** Smallest {@link #ringMemoryBudget()}: 64 KiB. */
+    public static final long MIN_RING_MEMORY_BUDGET = 1L << 16;
+    /** Largest {@link #ringMemoryBudget()}: 1 TiB. */
+    public static final long MAX_RING_MEMORY_BUDGET = 1L << 40;
+
     private final int ringSize;
     private final int initialRingSize;
     private final WriterIdleStrategy idleStrategy;
@@ -32,6 +39,7 @@ public final class EngineConfig
     private final HistogramSpec defaultHistogram;
     private final Duration snapshotTimeout;
     private final int maxPooledRings;
+    private final long ringMemoryBudget;
     private final MetricsResourceConfig limits;
 
     private EngineConfig(final Builder b)
@@ -45,6 +53,7 @@ public final class EngineConfig
         this.defaultHistogram = b.defaultHistogram;
         this.snapshotTimeout = b.snapshotTimeout;
         this.maxPooledRings = b.maxPooledRings;
+        this.ringMemoryBudget = b.ringMemoryBudget;
         this.limits = b.limits;
     }
 
@@ -67,6 +76,7 @@ public final class EngineConfig
         b.defaultHistogram = defaultHistogram;
         b.snapshotTimeout = snapshotTimeout;
         b.maxPooledRings = maxPooledRings;
+        b.ringMemoryBudget = ringMemoryBudget;
         b.limits = limits;
         return b;
     }
@@ -147,6 +157,17 @@ public final class EngineConfig
         return maxPooledRings;
     }
 
+    /**
+     * @return most bytes of ring slots the engine holds for all caller threads together (default 64 MiB): rings start
+     *         smaller and stop growing when the next size would exceed it, so a pool of any size cannot make the
+     *         engine hold more, apart from a 16-slot (256-byte) ring for each thread that arrives once it is used up.
+     *         Updates a held-back ring cannot take are dropped and counted ({@code ring_full}).
+     */
+    public long ringMemoryBudget()
+    {
+        return ringMemoryBudget;
+    }
+
     /** @return resource limits. */
     public MetricsResourceConfig limits()
     {
@@ -158,7 +179,8 @@ public final class EngineConfig
     {
         return "ring_size=" + ringSize + ", initial_ring_size=" + initialRingSize + ", idle_strategy=" +
             (customIdleStrategy != null ? "custom" : idleStrategy) + ", backpressure=" + backpressure +
-            ", snapshot_timeout=" + snapshotTimeout.toMillis() + "ms, " + limits;
+            ", snapshot_timeout=" + snapshotTimeout.toMillis() + "ms, ring_memory_budget=" + ringMemoryBudget +
+            "B, " + limits;
     }
 
     /** Builder of {@link EngineConfig}. */
@@ -173,6 +195,7 @@ public final class EngineConfig
         private HistogramSpec defaultHistogram = HistogramSpec.DEFAULT_SECONDS;
         private Duration snapshotTimeout = Duration.ofSeconds(5);
         private int maxPooledRings = 64;
+        private long ringMemoryBudget = DEFAULT_RING_MEMORY_BUDGET;
         private MetricsResourceConfig limits = MetricsResourceConfig.DEFAULTS;
 
         private Builder()
@@ -296,6 +319,22 @@ public final class EngineConfig
                 throw new IllegalArgumentException("max pooled rings must be between 0 and 65536, was " + count);
             }
             maxPooledRings = count;
+            return this;
+        }
+
+        /**
+         * @param bytes most bytes of ring slots held for all caller threads together:
+         *              {@value #MIN_RING_MEMORY_BUDGET}..{@value #MAX_RING_MEMORY_BUDGET}.
+         * @return this.
+         */
+        public Builder ringMemoryBudget(final long bytes)
+        {
+            if (bytes < MIN_RING_MEMORY_BUDGET || bytes > MAX_RING_MEMORY_BUDGET)
+            {
+                throw new IllegalArgumentException("ring memory budget must be between " + MIN_RING_MEMORY_BUDGET +
+                    " and " + MAX_RING_MEMORY_BUDGET + " bytes, was " + bytes);
+            }
+            ringMemoryBudget = bytes;
             return this;
         }
 
