@@ -18,7 +18,7 @@ import java.util.function.Supplier;
 public final class EngineConfig
 {
     /**
-     * Defaults: rings of 1024 slots growing up to 65 536, back-off idle up to 100 µs, DROP, default seconds
+     * Defaults: rings of 1024 slots growing up to 65 536, back-off idle up to 1 ms, DROP, default seconds
      * histogram, 5 s snapshots.
      */
     public static final EngineConfig DEFAULTS = builder().build();
@@ -127,7 +127,7 @@ public final class EngineConfig
             idleStrategy.create(maxIdleParkNanos);
     }
 
-    /** @return longest writer park with BACKOFF, in nanoseconds (default 100 µs). */
+    /** @return longest writer park with BACKOFF, in nanoseconds (default 1 ms; a snapshot request unparks the writer). */
     public long maxIdleParkNanos()
     {
         return maxIdleParkNanos;
@@ -190,7 +190,7 @@ public final class EngineConfig
         private int initialRingSize = 1024;
         private WriterIdleStrategy idleStrategy = WriterIdleStrategy.BACKOFF;
         private Supplier<? extends IdleStrategy> customIdleStrategy;
-        private long maxIdleParkNanos = TimeUnit.MICROSECONDS.toNanos(100);
+        private long maxIdleParkNanos = TimeUnit.MILLISECONDS.toNanos(1);
         private BackpressurePolicy backpressure = BackpressurePolicy.DROP;
         private HistogramSpec defaultHistogram = HistogramSpec.DEFAULT_SECONDS;
         private Duration snapshotTimeout = Duration.ofSeconds(5);
