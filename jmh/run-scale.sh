@@ -28,7 +28,7 @@ mkdir -p "$out"
 locked() { flock /tmp/jmh.lock nice -n 10 "$@"; }
 jmh() { nice -n 10 "$java" -jar "$jar" -f 1 -wi 1 -w 1s -i 3 -r 1s "$@"; }
 
-# Series scale: registration, lookup, writer apply rate (ringmetrics 1 GiB heap; the peers' registration shares it).
+# Series scale: registration, lookup, writer apply rate (2 GiB heap: the peers register in the same JVM).
 locked "$java" $exports -Xms2g -Xmx2g -cp "$jar" io.ringmetrics.jmh.load.SeriesScale "$counts" "$out/series-scale.json" \
   | tee "$out/series-scale.txt"
 # Bytes per series, measured (heap + direct buffers), 1 GiB heap for ringmetrics, 2 GiB for the peers.
