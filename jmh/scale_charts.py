@@ -2,11 +2,12 @@
 """Charts of issue 17 (cost as the work grows) from the output of jmh/run-scale.sh.
 
     python3 jmh/scale_charts.py jmh/target/scale/<time> docs/images
+    python3 jmh/scale_charts.py jmh/target/scale/<time> --tables     # the JMH figures as markdown rows
 
 Reads the JMH JSON files (jmh-scrape*.json, jmh-lookup.json, jmh-statsd.json), the harnesses' JSON files
 (series-scale.json, threads-scale.json, idle-cpu.json) and the memory harnesses' text tables (memory-*.txt), and
 writes scale-series.png, scale-memory.png, scale-threads.png and scale-idle.png. Needs matplotlib (Debian:
-python3-matplotlib); CI does not run it, the PNGs are committed.
+python3-matplotlib, so run it with /usr/bin/python3); CI does not run it, the PNGs are committed.
 """
 import glob
 import json
@@ -14,25 +15,29 @@ import os
 import re
 import sys
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+plt = None  # matplotlib.pyplot, imported by main() only to draw: --tables needs no matplotlib
 
 
 def load(path):
-    if not os.path.exists(path):
+    if not os.path.exists(path) or os.path.getsize(path) == 0:
         return []
     with open(path) as f:
         return json.load(f)
 
 
+def alloc_norm(r):
+    """B/op from -prof gc (the key is "gc.alloc.rate.norm", with a leading middle dot in older JMH versions)."""
+    metrics = r.get("secondaryMetrics", {})
+    found = metrics.get("gc.alloc.rate.norm", metrics.get("\u00b7gc.alloc.rate.norm", {}))
+    return found.get("score")
+
+
 def jmh_series(rows, method):
-    """{series: (score, error, unit, alloc B/op)} for one benchmark method."""
+    """{series: (score, error, unit, alloc B/op)} for one benchmark, "Class.method"."""
     out = {}
     for r in rows:
         if r["benchmark"].endswith("." + method):
-            alloc = r.get("secondaryMetrics", {}).get("\u00b7gc.alloc.rate.norm", {}).get("score")
+            alloc = alloc_norm(r)
             out[int(r["params"]["series"])] = (r["primaryMetric"]["score"], r["primaryMetric"]["scoreError"],
                                                r["primaryMetric"]["scoreUnit"], alloc)
     return dict(sorted(out.items()))
@@ -43,11 +48,14 @@ def to_ms(score, unit):
 
 
 def series_chart(run, images):
-    scale = [r for r in load(os.path.join(run, "series-scale.json")) if r["kind"] == "series_scale"]
+    # series-scale-BACKOFF.json (a rerun with the idle strategy named) if present, else series-scale.json
+    main_file = "series-scale-BACKOFF.json" if os.path.exists(os.path.join(run, "series-scale-BACKOFF.json")) \
+        else "series-scale.json"
+    scale = [r for r in load(os.path.join(run, main_file)) if r["kind"] == "series_scale"]
     scrape = load(os.path.join(run, "jmh-scrape.json"))
     client = load(os.path.join(run, "jmh-scrape-client-java.json"))
-    lookup = jmh_series(load(os.path.join(run, "jmh-lookup.json")), "findSpread")
-    statsd = jmh_series(load(os.path.join(run, "jmh-statsd.json")), "flushOnly")
+    lookup = jmh_series(load(os.path.join(run, "jmh-lookup.json")), "RegistryLookupBenchmark.findSpread")
+    statsd = jmh_series(load(os.path.join(run, "jmh-statsd.json")), "StatsdFlushBenchmark.flushOnly")
     fig, ax = plt.subplots(2, 2, figsize=(12, 9))
 
     a = ax[0][0]
@@ -63,24 +71,29 @@ def series_chart(run, images):
     a = ax[0][1]
     a.plot(n, [r["lookup_ns"] for r in scale], "o-", label="random order, random query strings (SeriesScale)")
     if lookup:
-        a.plot(list(lookup), [v[0] for v in lookup.values()], "s-", label="JMH findSpread (in order)")
+        a.plot(list(lookup), [v[0] for v in lookup.values()], "s-", label="JMH findSpread (in order, main run: noisy)")
     a.set(xscale="log", yscale="log", xlabel="series", ylabel="ns / lookup", title="name + labels lookup")
     a.legend()
 
     a = ax[1][0]
     a.plot(n, [r["writer_updates_per_s"] / 1e6 for r in scale], "o-", label="1 caller, random order, BLOCK")
+    others = [("series-scale.json", "first run (load 14)")] if main_file != "series-scale.json" else []
+    others += [("series-scale-%s.json" % idle, "writer idle " + idle) for idle in ("AGRONA_BACKOFF_100US", "BUSY_SPIN")]
+    for name, label in others:
+        rows = [r for r in load(os.path.join(run, name)) if r["kind"] == "series_scale"]
+        if rows:
+            a.plot([r["series"] for r in rows], [r["writer_updates_per_s"] / 1e6 for r in rows], ".--", label=label)
     a.set(xscale="log", xlabel="series", ylabel="M updates applied / s",
           title="Writer apply rate, updates spread over all series")
     a.legend()
 
     a = ax[1][1]
-    for rows, method, label in ((scrape, "scrape", "ringmetrics text"),
-                                (scrape, "scrapeOpenMetrics", "ringmetrics OpenMetrics"),
-                                (client, "scrape", "client_java text")):
+    for rows, method, label in ((scrape, "ScrapeBenchmark.scrape", "ringmetrics text (1 GiB heap)"),
+                                (scrape, "ScrapeBenchmark.scrapeOpenMetrics", "ringmetrics OpenMetrics (1 GiB heap)"),
+                                (client, "ClientJavaScrapeBenchmark.scrape", "client_java text (2 GiB heap)")):
         s = jmh_series(rows, method)
         if s:
-            a.errorbar(list(s), [to_ms(v[0], v[2]) for v in s.values()], yerr=[to_ms(v[1], v[2]) for v in s.values()],
-                       fmt="o-", capsize=3, label=label)
+            a.plot(list(s), [to_ms(v[0], v[2]) for v in s.values()], "o-", label=label)  # errors: see the tables
     if statsd:
         a.plot(list(statsd), [to_ms(v[0], v[2]) for v in statsd.values()], "^--", label="ringmetrics StatsD flush")
     a.set(xscale="log", yscale="log", xlabel="series", ylabel="ms per scrape / flush",
@@ -152,7 +165,11 @@ def threads_chart(run, images):
 
 
 def idle_chart(run, images):
-    rows = [r for r in load(os.path.join(run, "idle-cpu.json")) if r["kind"] == "cpu"]
+    # idle-ab.json (if present): this BACKOFF and the one before issue 17 in one run; the other strategies from
+    # idle-cpu.json.
+    ab = [r for r in load(os.path.join(run, "idle-ab.json")) if r["kind"] == "cpu"]
+    rows = ab + [r for r in load(os.path.join(run, "idle-cpu.json"))
+                 if r["kind"] == "cpu" and r["strategy"] not in {x["strategy"] for x in ab}]
     if not rows:
         return
     fig, a = plt.subplots(figsize=(8, 4.5))
@@ -162,21 +179,41 @@ def idle_chart(run, images):
     for k, rate in enumerate(rates):
         values = [next(r["writer_pct"] for r in rows if r["strategy"] == s and r["rate"] == rate) for s in strategies]
         a.bar([i + k * width for i in range(len(strategies))], values, width, label="%d updates/s" % rate)
-    floor = [r for r in load(os.path.join(run, "idle-cpu.json")) if r["kind"] == "park_floor"]
+    floor = [r for r in load(os.path.join(run, "idle-ab.json" if ab else "idle-cpu.json")) if r["kind"] == "park_floor"]
     if floor:
         a.axhline(floor[0]["pct"], color="grey", linestyle="--",
                   label="a thread that only parks %d us: %.2f %%" % (floor[0]["park_us"], floor[0]["pct"]))
     a.axhline(1, color="red", linestyle=":", label="goal, idle BACKOFF: 1 %")
-    a.set_xticks([i + width * (len(rates) - 1) / 2 for i in range(len(strategies))], strategies)
+    names = {"AGRONA_BACKOFF_100US": "BACKOFF before\n(Agrona, 100 us)", "BACKOFF": "BACKOFF now\n(1 ms, adaptive)"}
+    a.set_xticks([i + width * (len(rates) - 1) / 2 for i in range(len(strategies))],
+                 [names.get(s, s) for s in strategies])
     a.set(yscale="log", ylabel="writer CPU, % of one core", title="Writer CPU at light load, per idle strategy")
     a.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(os.path.join(images, "scale-idle.png"), dpi=90)
 
 
+def tables(run):
+    """Prints the JMH figures as markdown rows: benchmark, series, score +- error, B/op."""
+    for name in ("jmh-scrape.json", "jmh-scrape-client-java.json", "jmh-lookup.json", "jmh-statsd.json"):
+        for r in load(os.path.join(run, name)):
+            m = r["primaryMetric"]
+            alloc = alloc_norm(r)
+            print("| %s | %s | %.3f ± %.3f %s | %s |" % (r["benchmark"].split(".", 3)[-1], r["params"]["series"],
+                  m["score"], m["scoreError"], m["scoreUnit"], "-" if alloc is None else "%.0f" % alloc))
+
+
 def main():
     run = sys.argv[1]
+    if len(sys.argv) > 2 and sys.argv[2] == "--tables":
+        tables(run)
+        return
     images = sys.argv[2] if len(sys.argv) > 2 else "docs/images"
+    global plt
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot
+    plt = matplotlib.pyplot
     os.makedirs(images, exist_ok=True)
     series_chart(run, images)
     memory_chart(run, images)

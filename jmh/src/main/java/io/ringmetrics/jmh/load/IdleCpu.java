@@ -39,7 +39,7 @@ import io.ringmetrics.writer.WriterIdleStrategy;
  * starts after 500 ms of idleness, 10 times: what a long park could cost.
  *
  * <p>Run: {@code java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Xmx256m -cp jmh/target/benchmarks.jar
- * io.ringmetrics.jmh.load.IdleCpu [windowSeconds=10] [strategies=BACKOFF,YIELD,BUSY_SPIN] [rates=0,1000,100000]
+ * io.ringmetrics.jmh.load.IdleCpu [windowSeconds=10] [strategies=BACKOFF,YIELD,BUSY_SPIN,AGRONA_BACKOFF_100US] [rates=0,1000,100000]
  * [json=idle-cpu.json] [maxIdleParkMicros=the default]} (jmh/run-scale.sh runs it).
  */
 public final class IdleCpu {
@@ -52,9 +52,9 @@ public final class IdleCpu {
 
     public static void main(String[] args) throws Exception {
         int window = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        List<WriterIdleStrategy> strategies = new ArrayList<>();
+        List<String> strategies = new ArrayList<>();
         for (String s : (args.length > 1 ? args[1] : "BACKOFF,YIELD,BUSY_SPIN").split(",")) {
-            strategies.add(WriterIdleStrategy.valueOf(s.trim()));
+            strategies.add(s.trim());
         }
         int[] rates = Arrays.stream((args.length > 2 ? args[2] : "0,1000,100000").split(","))
                 .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
@@ -68,7 +68,7 @@ public final class IdleCpu {
         System.out.printf(Locale.ROOT, "%-10s %9s %9s %9s %9s %9s %9s%n", "strategy", "rate/s", "writer", "statsd",
                 "http", "caller", "applied");
         List<String> rows = new ArrayList<>();
-        for (WriterIdleStrategy strategy : strategies) {
+        for (String strategy : strategies) {
             for (int rate : rates) {
                 Map<String, Double> cpu = measure(strategy, rate, window);
                 System.out.printf(Locale.ROOT, "%-10s %9d %8.3f%% %8.3f%% %8.3f%% %8.3f%% %9.0f%n", strategy, rate,
@@ -84,15 +84,28 @@ public final class IdleCpu {
                 maxPark.toNanos() / 1000, floor);
         rows.add(String.format(Locale.ROOT, "{\"kind\":\"park_floor\",\"park_us\":%d,\"pct\":%.4f}",
                 maxPark.toNanos() / 1000, floor));
-        for (WriterIdleStrategy strategy : strategies) {
+        for (String strategy : strategies) {
             rows.addAll(parkedLatencyAndBurst(strategy));
         }
         Files.writeString(json, "[\n" + String.join(",\n", rows) + "\n]\n");
         System.out.println("wrote " + json.toAbsolutePath());
     }
 
-    private static Map<String, Double> measure(WriterIdleStrategy strategy, int rate, int window) throws Exception {
-        try (MetricsEngine engine = MetricsEngine.start(EngineConfig.builder().idleStrategy(strategy).maxIdlePark(maxPark).build());
+    /**
+     * The engine for one strategy: a {@link WriterIdleStrategy} name, or {@code AGRONA_BACKOFF_100US}, the BACKOFF of
+     * before issue 17 (Agrona's {@code BackoffIdleStrategy}, parks up to 100 µs, snapshots not waking the writer's
+     * park), for a before/after comparison in one run.
+     */
+    private static EngineConfig config(String strategy) {
+        if (strategy.equals("AGRONA_BACKOFF_100US")) {
+            return EngineConfig.builder().customIdleStrategy(() -> new org.agrona.concurrent.BackoffIdleStrategy(
+                    64, 16, 1_000, 100_000)).build();
+        }
+        return EngineConfig.builder().idleStrategy(WriterIdleStrategy.valueOf(strategy)).maxIdlePark(maxPark).build();
+    }
+
+    private static Map<String, Double> measure(String strategy, int rate, int window) throws Exception {
+        try (MetricsEngine engine = MetricsEngine.start(config(strategy));
              java.net.DatagramSocket statsdDaemon = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             PrometheusExporter http = PrometheusExporter.builder().host("127.0.0.1").port(0).build();
             StatsdExporter statsd = new StatsdExporter(StatsdConfig.builder().host("127.0.0.1").port(statsdDaemon.getLocalPort())
@@ -197,9 +210,9 @@ public final class IdleCpu {
         return name.equals("idle-cpu-caller") ? "caller" : null;
     }
 
-    private static List<String> parkedLatencyAndBurst(WriterIdleStrategy strategy) throws Exception {
+    private static List<String> parkedLatencyAndBurst(String strategy) throws Exception {
         List<String> rows = new ArrayList<>();
-        try (MetricsEngine engine = MetricsEngine.start(EngineConfig.builder().idleStrategy(strategy).maxIdlePark(maxPark).build())) {
+        try (MetricsEngine engine = MetricsEngine.start(config(strategy))) {
             Counter counter = engine.counter("idle_cpu_burst_total");
             engine.snapshot();
             long[] micros = new long[20];

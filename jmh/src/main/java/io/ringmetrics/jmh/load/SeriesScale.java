@@ -36,7 +36,8 @@ import io.ringmetrics.ring.BackpressurePolicy;
  * where they fit in the heap. Timings are wall-clock over the whole operation, one run: figures for the shape of the
  * curve, not for the third digit (the JMH benchmarks give the single-operation costs).
  * <p>Run: {@code java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Xmx2g -cp jmh/target/benchmarks.jar
- * io.ringmetrics.jmh.load.SeriesScale [counts=1000,10000,100000,1000000] [json=series-scale.json]}.
+ * io.ringmetrics.jmh.load.SeriesScale [counts=1000,10000,100000,1000000] [json=series-scale.json]
+ * [idle=BACKOFF, or another WriterIdleStrategy, or AGRONA_BACKOFF_100US: the BACKOFF before issue 17]}.
  */
 public final class SeriesScale {
 
@@ -45,6 +46,8 @@ public final class SeriesScale {
     private static final String[] REGIONS = {"eu-west-1", "eu-central-1", "us-east-1", "us-east-2", "us-west-2",
         "ap-south-1", "ap-northeast-1", "sa-east-1"};
 
+    private static String idle = "BACKOFF";
+
     private SeriesScale() {
     }
 
@@ -52,6 +55,7 @@ public final class SeriesScale {
         int[] counts = Arrays.stream((args.length > 0 ? args[0] : "1000,10000,100000,1000000").split(","))
                 .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
         Path json = Path.of(args.length > 1 ? args[1] : "series-scale.json");
+        idle = args.length > 2 ? args[2] : "BACKOFF";
         List<String> rows = new ArrayList<>();
         System.out.printf(Locale.ROOT, "series scale (JVM %s, max heap %d MB, %d cores)%n",
                 System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20,
@@ -80,7 +84,11 @@ public final class SeriesScale {
     }
 
     private static MetricsEngine engineFor(int n) {
-        return MetricsEngine.start(EngineConfig.builder()
+        EngineConfig.Builder config = idle.equals("AGRONA_BACKOFF_100US")
+                ? EngineConfig.builder().customIdleStrategy(
+                        () -> new org.agrona.concurrent.BackoffIdleStrategy(64, 16, 1_000, 100_000))
+                : EngineConfig.builder().idleStrategy(io.ringmetrics.writer.WriterIdleStrategy.valueOf(idle));
+        return MetricsEngine.start(config
                 .backpressure(BackpressurePolicy.BLOCK)
                 .limits(MetricsResourceConfig.builder().maxLabelCombinations(Math.max(n, 10_000)).build())
                 .build());
