@@ -19,7 +19,7 @@ if [ ! -f "$jar" ]; then
   (cd "$root" && mvn -q -B -pl jmh -am -Dmaven.test.skip=true package)
 fi
 out=${OUT:-$root/jmh/target/scale/$(date -u +%Y%m%dT%H%M%SZ)}
-steps=${STEPS:-series memory scrape lookup statsd threads idle}
+steps=${STEPS:-series memory scrape lookup statsd threads idle ab}
 mkdir -p "$out"
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
@@ -39,8 +39,8 @@ step() { [[ " $steps " == *" $1 "* ]]; }
 
 # Series scale: registration, lookup, writer apply rate (2 GiB heap: the peers register in the same JVM).
 if step series; then
-locked "$java" $exports -Xms2g -Xmx2g -cp "$jar" io.ringmetrics.jmh.load.SeriesScale "$counts" "$out/series-scale.json" \
-  | tee "$out/series-scale.txt"
+locked "$java" $exports -Xms2g -Xmx2g -cp "$jar" io.ringmetrics.jmh.load.SeriesScale "$counts" \
+  "$out/series-scale-BACKOFF.json" BACKOFF | tee "$out/series-scale-BACKOFF.txt"
 fi
 # Bytes per series, measured (heap + direct buffers), 1 GiB heap for ringmetrics, 2 GiB for the peers.
 if step memory; then
@@ -77,6 +77,22 @@ fi
 if step idle; then
 locked "$java" $exports -Xmx256m -cp "$jar" io.ringmetrics.jmh.load.IdleCpu 10 BACKOFF,YIELD,BUSY_SPIN 0,1000,100000 \
   "$out/idle-cpu.json" | tee "$out/idle-cpu.txt"
+fi
+# Before/after in one session: the BACKOFF of before issue 17 (Agrona's, 100 us parks) against today's, for the
+# writer's apply rate and the idle CPU, bursts after idleness three more times; lookup with and without huge pages.
+if step ab; then
+locked "$java" $exports -Xms2g -Xmx2g -cp "$jar" io.ringmetrics.jmh.load.SeriesScale "$counts" \
+  "$out/series-scale-AGRONA_BACKOFF_100US.json" AGRONA_BACKOFF_100US | tee "$out/series-scale-AGRONA_BACKOFF_100US.txt"
+locked "$java" $exports -Xmx256m -cp "$jar" io.ringmetrics.jmh.load.IdleCpu 10 BACKOFF,AGRONA_BACKOFF_100US \
+  0,1000,100000 "$out/idle-ab.json" | tee "$out/idle-ab.txt"
+for i in 1 2 3; do
+  locked "$java" $exports -Xmx256m -cp "$jar" io.ringmetrics.jmh.load.IdleCpu 1 BACKOFF,AGRONA_BACKOFF_100US 0 \
+    "$out/bursts-$i.json" | grep bursts
+done | tee "$out/bursts-ab.txt"
+for thp in "" -XX:+UseTransparentHugePages; do
+  jmh 'RegistryLookupBenchmark.findSpread$' -wi 2 -p series=1000,1000000 \
+    -jvmArgsAppend "$exports -Xms1g -Xmx1g $thp" | tail -4
+done | tee "$out/lookup-thp.txt"
 fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"
 echo "results in $out"
