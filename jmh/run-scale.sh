@@ -41,6 +41,8 @@ step() { [[ " $steps " == *" $1 "* ]]; }
 if step series; then
 locked "$java" $exports -Xms2g -Xmx2g -cp "$jar" io.ringmetrics.jmh.load.SeriesScale "$counts" \
   "$out/series-scale-BACKOFF.json" BACKOFF | tee "$out/series-scale-BACKOFF.txt"
+locked "$java" $exports -Xms2g -Xmx2g -cp "$jar" io.ringmetrics.jmh.load.HistogramScale 1000,10000,100000 \
+  "$out/histogram-scale.json" | tee "$out/histogram-scale.txt"
 fi
 # Bytes per series, measured (heap + direct buffers), 1 GiB heap for ringmetrics, 2 GiB for the peers.
 if step memory; then
