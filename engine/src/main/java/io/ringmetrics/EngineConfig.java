@@ -23,7 +23,7 @@ public final class EngineConfig
      */
     public static final EngineConfig DEFAULTS = builder().build();
 
-    /** Default {@link #ringMemoryBudget()}: 64 MiB, e.g. 64 threads at the largest default ring or 4096 at the first. */
+    /** Default {@link #ringMemoryBudget()}: 64 MiB (64 threads at the largest default ring, 4096 at the first). */
     public static final long DEFAULT_RING_MEMORY_BUDGET = 64L << 20;
     /** Smallest {@link #ringMemoryBudget()}: 64 KiB. */
     public static final long MIN_RING_MEMORY_BUDGET = 1L << 16;
@@ -127,7 +127,7 @@ public final class EngineConfig
             idleStrategy.create(maxIdleParkNanos);
     }
 
-    /** @return longest writer park with BACKOFF, in nanoseconds (default 1 ms; a snapshot request unparks the writer). */
+    /** @return longest writer park with BACKOFF, in nanoseconds (default 1 ms; a snapshot request wakes the writer). */
     public long maxIdleParkNanos()
     {
         return maxIdleParkNanos;

@@ -150,7 +150,7 @@ class RingMemoryBudgetTest
     @Test
     void aRingGrowsAgainOnceDeadThreadsHaveGivenTheirMemoryBack() throws Exception
     {
-        final long budget = (1024 + 2048 + 4096) * 16L; // exactly one ring grown to the max with its undrained predecessors
+        final long budget = (1024 + 2048 + 4096) * 16L; // one ring grown to the max, with its undrained predecessors
         final RingDirectory directory = new RingDirectory(1024, 4096, 0, BackpressurePolicy.DROP, budget);
         final Thread hog = new Thread(() ->
         {
@@ -170,7 +170,8 @@ class RingMemoryBudgetTest
         assertEquals(RingDirectory.MIN_RING_SIZE, sizes[0], "nothing left: the minimum ring, which cannot grow");
 
         final AtomicLong drained = new AtomicLong();
-        assertEquals(2, directory.reclaimDeadOwners(ring -> RingDirectory.drain(ring, (i, o, v) -> drained.incrementAndGet())));
+        assertEquals(2,
+            directory.reclaimDeadOwners(ring -> RingDirectory.drain(ring, (i, o, v) -> drained.incrementAndGet())));
         final Thread later = new Thread(() -> sizes[1] = ringSizeAfter(directory, 5000));
         later.start();
         later.join();

@@ -44,7 +44,8 @@ class AdaptiveBackoffIdleStrategyTest
 
     /**
      * A snapshot does not wait for the writer's park: with the longest park allowed (100 ms) and the writer idle
-     * between requests, ten snapshots take far less than without the wake-up (240 ms in all, up to 87 ms each, measured).
+     * between requests, ten snapshots take far less than without the wake-up (measured: 240 ms in all, up to 87 ms
+     * each).
      */
     @Test
     void aSnapshotWakesAParkedWriter() throws Exception
