@@ -14,8 +14,9 @@ public enum WriterIdleStrategy
     /** {@link Thread#yield()} between polls. */
     YIELD,
     /**
-     * Spin, then yield, then park from 1 µs doubling up to the configured maximum (default 1 ms); a busy pass spins
-     * again, a light one halves the park ({@link AdaptiveBackoffIdleStrategy}). The default.
+     * Spin, then yield, then park from 1 µs doubling up to the configured maximum (default 1 ms; 100 µs within a
+     * second of a busy pass); a busy pass spins again, a light one halves the park
+     * ({@link AdaptiveBackoffIdleStrategy}). The default.
      */
     BACKOFF;
 

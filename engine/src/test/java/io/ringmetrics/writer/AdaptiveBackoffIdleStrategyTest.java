@@ -18,7 +18,7 @@ class AdaptiveBackoffIdleStrategyTest
     @Test
     void lightWorkHalvesTheParkAndBusyWorkResetsIt()
     {
-        final AdaptiveBackoffIdleStrategy strategy = new AdaptiveBackoffIdleStrategy(MAX_PARK);
+        final AdaptiveBackoffIdleStrategy strategy = new AdaptiveBackoffIdleStrategy(MAX_PARK, () -> 0L);
         for (int i = 0; i < 64 + 16; i++)
         {
             strategy.idle(0); // spins, then yields: no park yet
@@ -40,6 +40,27 @@ class AdaptiveBackoffIdleStrategyTest
         assertEquals(MAX_PARK / 4, strategy.nextParkNanos());
         strategy.idle(AdaptiveBackoffIdleStrategy.BUSY_WORK);
         assertEquals(0, strategy.nextParkNanos(), "a busy pass spins again");
+    }
+
+    /** Within a second of a busy pass the park stays short (100 µs), so a burst that comes back soon finds the writer
+     * near; a second later it may grow to the maximum again. */
+    @Test
+    void afterABusyPassTheParkStaysShortForASecond()
+    {
+        final long[] now = { 0 };
+        final AdaptiveBackoffIdleStrategy strategy = new AdaptiveBackoffIdleStrategy(MAX_PARK, () -> now[0]);
+        strategy.idle(AdaptiveBackoffIdleStrategy.BUSY_WORK);
+        for (int i = 0; i < 200; i++)
+        {
+            strategy.idle(0);
+        }
+        assertEquals(AdaptiveBackoffIdleStrategy.BURSTY_MAX_PARK_NANOS, strategy.nextParkNanos(), "short after a burst");
+        now[0] += AdaptiveBackoffIdleStrategy.BURST_MEMORY_NANOS;
+        for (int i = 0; i < 20; i++)
+        {
+            strategy.idle(0);
+        }
+        assertEquals(MAX_PARK, strategy.nextParkNanos(), "a second without a burst: the long park again");
     }
 
     /**
