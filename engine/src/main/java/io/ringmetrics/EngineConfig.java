@@ -19,10 +19,17 @@ import java.util.function.Supplier;
 public final class EngineConfig
 {
     /**
-     * Defaults: rings of 1024 slots growing up to 65 536, back-off idle up to 100 µs, DROP, default seconds
+     * Defaults: rings of 1024 slots growing up to 65 536, back-off idle up to 1 ms, DROP, default seconds
      * histogram, 5 s snapshots.
      */
     public static final EngineConfig DEFAULTS = builder().build();
+
+    /** Default {@link #ringMemoryBudget()}: 64 MiB (64 threads at the largest default ring, 4096 at the first). */
+    public static final long DEFAULT_RING_MEMORY_BUDGET = 64L << 20;
+    /** Smallest {@link #ringMemoryBudget()}: 64 KiB. */
+    public static final long MIN_RING_MEMORY_BUDGET = 1L << 16;
+    /** Largest {@link #ringMemoryBudget()}: 1 TiB. */
+    public static final long MAX_RING_MEMORY_BUDGET = 1L << 40;
 
     private final int ringSize;
     private final int initialRingSize;
@@ -33,6 +40,7 @@ public final class EngineConfig
     private final HistogramSpec defaultHistogram;
     private final Duration snapshotTimeout;
     private final int maxPooledRings;
+    private final long ringMemoryBudget;
     private final MetricsResourceConfig limits;
     private final Path shmDirectory;
     private final boolean shmDeleteOnClose;
@@ -49,6 +57,7 @@ public final class EngineConfig
         this.defaultHistogram = b.defaultHistogram;
         this.snapshotTimeout = b.snapshotTimeout;
         this.maxPooledRings = b.maxPooledRings;
+        this.ringMemoryBudget = b.ringMemoryBudget;
         this.limits = b.limits;
         this.shmDirectory = b.shmDirectory;
         this.shmDeleteOnClose = b.shmDeleteOnClose;
@@ -74,6 +83,7 @@ public final class EngineConfig
         b.defaultHistogram = defaultHistogram;
         b.snapshotTimeout = snapshotTimeout;
         b.maxPooledRings = maxPooledRings;
+        b.ringMemoryBudget = ringMemoryBudget;
         b.limits = limits;
         b.shmDirectory = shmDirectory;
         b.shmDeleteOnClose = shmDeleteOnClose;
@@ -127,7 +137,7 @@ public final class EngineConfig
             idleStrategy.create(maxIdleParkNanos);
     }
 
-    /** @return longest writer park with BACKOFF, in nanoseconds (default 100 µs). */
+    /** @return longest writer park with BACKOFF, in nanoseconds (default 1 ms; a snapshot request wakes the writer). */
     public long maxIdleParkNanos()
     {
         return maxIdleParkNanos;
@@ -155,6 +165,17 @@ public final class EngineConfig
     public int maxPooledRings()
     {
         return maxPooledRings;
+    }
+
+    /**
+     * @return most bytes of ring slots the engine holds for all caller threads together (default 64 MiB): rings start
+     *         smaller and stop growing when the next size would exceed it, so a pool of any size cannot make the
+     *         engine hold more, apart from a 16-slot (256-byte) ring for each thread that arrives once it is used up.
+     *         Updates a held-back ring cannot take are dropped and counted ({@code ring_full}).
+     */
+    public long ringMemoryBudget()
+    {
+        return ringMemoryBudget;
     }
 
     /** @return resource limits. */
@@ -190,7 +211,8 @@ public final class EngineConfig
         return "ring_size=" + ringSize + ", initial_ring_size=" + initialRingSize + ", idle_strategy=" +
             (customIdleStrategy != null ? "custom" : idleStrategy) + ", backpressure=" + backpressure +
             ", snapshot_timeout=" + snapshotTimeout.toMillis() + "ms, histogram_window=" +
-            defaultHistogram.window().toSeconds() + "s/" + defaultHistogram.windowSlices() + ", shm_dir=" + shmDirectory +
+            defaultHistogram.window().toSeconds() + "s/" + defaultHistogram.windowSlices() + ", ring_memory_budget=" + ringMemoryBudget +
+            "B, shm_dir=" + shmDirectory +
             ", shm_delete_on_close=" + shmDeleteOnClose + ", shm_reuse_timeout=" + shmReuseTimeout.toMillis() + "ms, " +
             limits + ", histograms=" + defaultHistogram;
     }
@@ -202,11 +224,12 @@ public final class EngineConfig
         private int initialRingSize = 1024;
         private WriterIdleStrategy idleStrategy = WriterIdleStrategy.BACKOFF;
         private Supplier<? extends IdleStrategy> customIdleStrategy;
-        private long maxIdleParkNanos = TimeUnit.MICROSECONDS.toNanos(100);
+        private long maxIdleParkNanos = TimeUnit.MILLISECONDS.toNanos(1);
         private BackpressurePolicy backpressure = BackpressurePolicy.DROP;
         private HistogramSpec defaultHistogram = HistogramSpec.DEFAULT_SECONDS;
         private Duration snapshotTimeout = Duration.ofSeconds(5);
         private int maxPooledRings = 64;
+        private long ringMemoryBudget = DEFAULT_RING_MEMORY_BUDGET;
         private MetricsResourceConfig limits = MetricsResourceConfig.DEFAULTS;
         private Path shmDirectory;
         private boolean shmDeleteOnClose = true;
@@ -333,6 +356,22 @@ public final class EngineConfig
                 throw new IllegalArgumentException("max pooled rings must be between 0 and 65536, was " + count);
             }
             maxPooledRings = count;
+            return this;
+        }
+
+        /**
+         * @param bytes most bytes of ring slots held for all caller threads together:
+         *              {@value #MIN_RING_MEMORY_BUDGET}..{@value #MAX_RING_MEMORY_BUDGET}.
+         * @return this.
+         */
+        public Builder ringMemoryBudget(final long bytes)
+        {
+            if (bytes < MIN_RING_MEMORY_BUDGET || bytes > MAX_RING_MEMORY_BUDGET)
+            {
+                throw new IllegalArgumentException("ring memory budget must be between " + MIN_RING_MEMORY_BUDGET +
+                    " and " + MAX_RING_MEMORY_BUDGET + " bytes, was " + bytes);
+            }
+            ringMemoryBudget = bytes;
             return this;
         }
 

@@ -83,7 +83,8 @@ public final class MetricsEngine implements AutoCloseable
         final SlotAllocator slots = new SlotAllocator(capacity);
         this.registry = new SeriesRegistry(config.limits(), slots, MetaMetrics.RESERVED_NAMES, config.defaultHistogram());
         this.rings = new RingDirectory(
-            config.initialRingSize(), config.ringSize(), config.maxPooledRings(), config.backpressure());
+            config.initialRingSize(), config.ringSize(), config.maxPooledRings(), config.backpressure(),
+            config.ringMemoryBudget());
         final long cleanupNanos = config.limits().enableMetricCleanup() ?
             TimeUnit.SECONDS.toNanos(config.limits().cleanupIntervalSeconds()) : 0;
         final StoreFile file = config.shmDirectory() == null ? null : createStoreFile(config, capacity);

@@ -204,6 +204,8 @@ public final class EnvironmentConfig
         {
             engine.ringSize((int)ringSize);
         }
+        engine.ringMemoryBudget(number("METRICS_RING_MEMORY_BUDGET_BYTES", EngineConfig.DEFAULT_RING_MEMORY_BUDGET,
+            EngineConfig.MIN_RING_MEMORY_BUDGET, EngineConfig.MAX_RING_MEMORY_BUDGET));
         engine.idleStrategy(enumValue("METRICS_IDLE_STRATEGY", WriterIdleStrategy.class, WriterIdleStrategy.BACKOFF));
         engine.backpressure(enumValue("METRICS_BACKPRESSURE", BackpressurePolicy.class, BackpressurePolicy.DROP));
         engine.snapshotTimeout(Duration.ofMillis(number("METRICS_SNAPSHOT_TIMEOUT_MS", 5_000, 1, 300_000)));

@@ -3,6 +3,7 @@ package io.ringmetrics.ring;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 
@@ -20,6 +21,16 @@ import java.util.concurrent.locks.LockSupport;
  * a predecessor completely before the ring that replaced it ({@link #drain(ThreadRing, ThreadRing.UpdateHandler)}),
  * so a thread's updates are applied in the order it published them (a later gauge set is never overtaken).
  * Growing allocates and takes the directory lock: it happens at most {@code log2(max / initial)} times per thread.
+ * <p>
+ * <b>Memory budget.</b> The slots of every ring the directory holds (active, pooled, and replaced rings the writer
+ * has not yet drained) add up to at most {@code ringMemoryBudget} bytes, plus at most {@link #MIN_RING_SIZE} slots
+ * (256 bytes) for each thread that arrived once the budget was used up. A new thread gets the largest ring up to
+ * {@code initialRingSize} that fits; when none fits it still gets a ring of {@link #MIN_RING_SIZE} slots, so that
+ * no thread is left without a ring (a control operation is never lost). A full ring grows only if the larger ring
+ * fits; otherwise its updates are dropped and counted ({@code ring_full}, or the caller waits with
+ * {@link BackpressurePolicy#BLOCK}), and it asks again after every {@link #BUDGET_RETRY_DROPS} drops, since memory
+ * is given back when threads die and replaced rings are drained. All of this happens under the directory lock, off
+ * the publish fast path.
  * <p>
  * <b>Finding the caller's ring.</b> A table indexed by the low bits of the thread id holds the ring of one live
  * thread per entry; {@link #publish(int, int, long)} reads the entry and checks the ring's owner is the calling
@@ -47,6 +58,11 @@ public final class RingDirectory
         void drain(ThreadRing ring);
     }
 
+    /** Slots of the smallest ring a thread is given, within the memory budget or not: 256 bytes. */
+    public static final int MIN_RING_SIZE = 16;
+    /** Updates a ring held back by the memory budget drops before it asks the budget again. */
+    public static final int BUDGET_RETRY_DROPS = 1024;
+    private static final int SLOT_BYTES = 16;
     private static final ThreadRing[] NO_RINGS = new ThreadRing[0];
     static final int THREAD_TABLE_SIZE = 4096;
     private static final VarHandle TABLE = MethodHandles.arrayElementVarHandle(ThreadRing[].class);
@@ -55,6 +71,7 @@ public final class RingDirectory
     private final int maxRingSize;
     private final int maxPooledRings;
     private final BackpressurePolicy policy;
+    private final long ringMemoryBudget;
     private final ThreadLocal<ThreadRing> localRing = ThreadLocal.withInitial(this::acquireRing);
     private final ThreadRing[] ringByThreadId = new ThreadRing[THREAD_TABLE_SIZE];
     private final ArrayDeque<ThreadRing> pool = new ArrayDeque<>();
@@ -64,6 +81,11 @@ public final class RingDirectory
     // Totals of rings no longer listed: discarded when the pool was full, or replaced by a larger ring; guarded by this.
     private final long[] discardedDropped = new long[UpdateOp.KIND_COUNT];
     private long discardedPublished;
+    // Slot bytes of listed, pooled and replaced-but-undrained rings; guarded by this.
+    private long heldBytes;
+    // Rings replaced by a larger one, each with its successor: held until the writer has drained them; guarded by this.
+    private final ArrayList<ThreadRing[]> replaced = new ArrayList<>();
+    private long budgetRefusals; // guarded by this
 
     /**
      * A directory whose rings never grow.
@@ -86,16 +108,36 @@ public final class RingDirectory
     public RingDirectory(
         final int initialRingSize, final int maxRingSize, final int maxPooledRings, final BackpressurePolicy policy)
     {
+        this(initialRingSize, maxRingSize, maxPooledRings, policy, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param initialRingSize  slots of a thread's first ring, a power of two.
+     * @param maxRingSize      slots a thread's ring may grow to, a power of two, at least {@code initialRingSize}.
+     * @param maxPooledRings   rings of dead threads kept for reuse; beyond this they are released to the GC.
+     * @param policy           backpressure policy when a ring is full at its largest.
+     * @param ringMemoryBudget most bytes of ring slots held at once (see the class comment for the 256 bytes a thread
+     *                         beyond it still gets), positive.
+     */
+    public RingDirectory(
+        final int initialRingSize, final int maxRingSize, final int maxPooledRings, final BackpressurePolicy policy,
+        final long ringMemoryBudget)
+    {
         if (Integer.bitCount(initialRingSize) != 1 || Integer.bitCount(maxRingSize) != 1 ||
             maxRingSize < initialRingSize)
         {
             throw new IllegalArgumentException("ring sizes must be powers of two with initial <= max, were " +
                 initialRingSize + " and " + maxRingSize);
         }
+        if (ringMemoryBudget <= 0)
+        {
+            throw new IllegalArgumentException("ring memory budget must be positive, was " + ringMemoryBudget);
+        }
         this.initialRingSize = initialRingSize;
         this.maxRingSize = maxRingSize;
         this.maxPooledRings = maxPooledRings;
         this.policy = policy;
+        this.ringMemoryBudget = ringMemoryBudget;
     }
 
     /** The directory of {@link #refusingAll()}: rings of size 0. */
@@ -105,6 +147,7 @@ public final class RingDirectory
         this.maxRingSize = 0;
         this.maxPooledRings = 0;
         this.policy = BackpressurePolicy.DROP;
+        this.ringMemoryBudget = 0;
     }
 
     /**
@@ -176,7 +219,7 @@ public final class RingDirectory
     private boolean publishWhenFull(
         final ThreadRing ring, final int id, final int op, final long value, final BackpressurePolicy policy)
     {
-        final ThreadRing larger = ring.size() < maxRingSize ? grow(ring) : null;
+        final ThreadRing larger = ring.size() < maxRingSize && mayAskForMemory(ring) ? grow(ring) : null;
         if (larger != null && larger.tryPublish(id, op, value))
         {
             return true;
@@ -212,6 +255,21 @@ public final class RingDirectory
         return (int)thread.getId() & (THREAD_TABLE_SIZE - 1);
     }
 
+    /**
+     * Whether a full ring below the largest size asks to grow now: always, unless the budget refused it and it has
+     * dropped fewer than {@link #BUDGET_RETRY_DROPS} updates since (so a ring held back takes the directory lock once
+     * per that many drops, not on every one). Owner thread; reads only its own ring's counters.
+     */
+    private static boolean mayAskForMemory(final ThreadRing ring)
+    {
+        long drops = 0;
+        for (int kind = 0; kind < UpdateOp.KIND_COUNT; kind++)
+        {
+            drops += ring.droppedFull(kind);
+        }
+        return (drops & (BUDGET_RETRY_DROPS - 1)) == 0;
+    }
+
     private boolean awaitAndPublish(final ThreadRing ring, final int id, final int op, final long value)
     {
         int spins = 0;
@@ -245,7 +303,7 @@ public final class RingDirectory
         ThreadRing ring = pool.pollFirst();
         if (ring == null)
         {
-            ring = initialRingSize == 0 ? ThreadRing.refusing(thread) : new ThreadRing(initialRingSize, thread);
+            ring = initialRingSize == 0 ? ThreadRing.refusing(thread) : newRingWithinBudget(thread);
         }
         else
         {
@@ -268,7 +326,7 @@ public final class RingDirectory
      * Replaces the calling thread's full ring with one twice as large. Owner thread only; the old ring receives
      * nothing more and stays reachable as the new ring's predecessor until the writer has drained it.
      *
-     * @return the new ring, or {@code null} if the directory is closed.
+     * @return the new ring, or {@code null} if the directory is closed or the larger ring does not fit in the budget.
      */
     private synchronized ThreadRing grow(final ThreadRing ring)
     {
@@ -276,8 +334,16 @@ public final class RingDirectory
         {
             return null;
         }
+        final long largerBytes = 2L * ring.size() * SLOT_BYTES;
+        if (!fitsInBudget(largerBytes))
+        {
+            budgetRefusals++;
+            return null;
+        }
         final Thread thread = Thread.currentThread();
         final ThreadRing larger = new ThreadRing(ring.size() * 2, thread);
+        heldBytes += largerBytes;
+        replaced.add(new ThreadRing[] { larger, ring }); // held until the writer has drained it
         larger.predecessor(ring);
         keepCounts(ring); // final now: its owner publishes no more
         final ThreadRing[] rings = activeRings.clone();
@@ -297,6 +363,42 @@ public final class RingDirectory
         localRing.set(larger);
         ring.owner(null);
         return larger;
+    }
+
+    /**
+     * A new thread's ring: the largest power of two up to {@code initialRingSize} slots that fits in the budget, or
+     * {@link #MIN_RING_SIZE} slots if none does. Under this.
+     */
+    private ThreadRing newRingWithinBudget(final Thread thread)
+    {
+        final int minimum = Math.min(MIN_RING_SIZE, initialRingSize);
+        int size = initialRingSize;
+        while (size > minimum && !fitsInBudget((long)size * SLOT_BYTES))
+        {
+            size >>= 1;
+        }
+        if (size < initialRingSize)
+        {
+            budgetRefusals++;
+        }
+        heldBytes += (long)size * SLOT_BYTES;
+        return new ThreadRing(size, thread);
+    }
+
+    /** Whether {@code bytes} more slots stay within the budget, once drained replaced rings are let go. Under this. */
+    private boolean fitsInBudget(final long bytes)
+    {
+        for (int i = replaced.size() - 1; i >= 0; i--)
+        {
+            final ThreadRing[] pair = replaced.get(i);
+            if (pair[0].predecessor() != pair[1]) // the writer has drained it and dropped the reference
+            {
+                heldBytes -= pair[1].slotBytes();
+                replaced.set(i, replaced.get(replaced.size() - 1));
+                replaced.remove(replaced.size() - 1);
+            }
+        }
+        return heldBytes + bytes <= ringMemoryBudget;
     }
 
     /**
@@ -396,6 +498,7 @@ public final class RingDirectory
         else
         {
             keepCounts(ring);
+            heldBytes -= ring.slotBytes();
         }
     }
 
@@ -490,6 +593,28 @@ public final class RingDirectory
             total += ring.slotBytes();
         }
         return total;
+    }
+
+    /**
+     * The most bytes of ring slots this directory holds at once, apart from the {@link #MIN_RING_SIZE} slots of a
+     * thread that arrived when it was used up.
+     *
+     * @return the budget in bytes ({@link Long#MAX_VALUE} if unbounded).
+     */
+    public long ringMemoryBudget()
+    {
+        return ringMemoryBudget;
+    }
+
+    /**
+     * Times the memory budget held a ring back: a new thread given a ring smaller than {@code initialRingSize}, or a
+     * full ring refused a larger one.
+     *
+     * @return the count.
+     */
+    public synchronized long budgetRefusals()
+    {
+        return budgetRefusals;
     }
 
     /**

@@ -25,6 +25,7 @@ import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The single writer: drains every caller ring, applies updates to the off-heap {@link ValueStore} and to
@@ -99,6 +100,7 @@ public final class MetricsWriter implements Runnable
     private Int2ObjectHashMap<ExemplarSlots> counterExemplars; // by slot; created on the first counter exemplar
     private final long[] lastTouchedNanos;
     private final ManyToOneConcurrentLinkedQueue<SnapshotRequest> requests = new ManyToOneConcurrentLinkedQueue<>();
+    private volatile Thread writerThread; // unparked by a snapshot request, so a scrape never waits for a park
     private final long[] applied = new long[UpdateOp.KIND_COUNT];
     private final long[][] dropped = new long[DropReason.values().length][UpdateOp.KIND_COUNT];
     private final ThreadRing.UpdateHandler applier = this::apply;
@@ -157,6 +159,7 @@ public final class MetricsWriter implements Runnable
     @Override
     public void run()
     {
+        writerThread = Thread.currentThread();
         try
         {
             while (running)
@@ -633,6 +636,11 @@ public final class MetricsWriter implements Runnable
     {
         final SnapshotRequest request = new SnapshotRequest(barrierOnly);
         requests.offer(request);
+        final Thread writer = writerThread;
+        if (writer != null)
+        {
+            LockSupport.unpark(writer); // the idle strategy may be parked: serve the request now
+        }
         if (terminated)
         {
             failPendingRequests(); // the writer may have missed it: never leave a request hanging

@@ -1,11 +1,8 @@
 package io.ringmetrics.writer;
 
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * How the writer thread waits when no ring has work.
@@ -16,7 +13,11 @@ public enum WriterIdleStrategy
     BUSY_SPIN,
     /** {@link Thread#yield()} between polls. */
     YIELD,
-    /** Spin, then yield, then park from 1 µs up to the configured maximum. The default. */
+    /**
+     * Spin, then yield, then park from 1 µs doubling up to the configured maximum (default 1 ms; 100 µs within a
+     * second of a busy pass); a busy pass spins again, a light one halves the park
+     * ({@link AdaptiveBackoffIdleStrategy}). The default.
+     */
     BACKOFF;
 
     /**
@@ -32,7 +33,7 @@ public enum WriterIdleStrategy
             case YIELD:
                 return new YieldingIdleStrategy();
             default:
-                return new BackoffIdleStrategy(64, 16, TimeUnit.MICROSECONDS.toNanos(1), maxParkNanos);
+                return new AdaptiveBackoffIdleStrategy(maxParkNanos);
         }
     }
 }

@@ -92,6 +92,7 @@ class EnvironmentConfigTest
         env.put("METRICS_DETAILED_ERROR_CONTEXT", "false");
         env.put("METRICS_ERROR_LOG_LEVEL", "error");
         env.put("METRICS_RING_SIZE", "1024");
+        env.put("METRICS_RING_MEMORY_BUDGET_BYTES", "8388608");
         env.put("METRICS_IDLE_STRATEGY", "busy-spin");
         env.put("METRICS_BACKPRESSURE", "block");
         env.put("METRICS_SNAPSHOT_TIMEOUT_MS", "750");
@@ -139,6 +140,7 @@ class EnvironmentConfigTest
         assertFalse(e.detailedErrorContext());
         assertEquals(Level.ERROR, e.errorLogLevel());
         assertEquals(1024, s.engine().ringSize());
+        assertEquals(8L << 20, s.engine().ringMemoryBudget());
         assertEquals(WriterIdleStrategy.BUSY_SPIN, s.engine().idleStrategy());
         assertEquals(BackpressurePolicy.BLOCK, s.engine().backpressure());
         assertEquals(Duration.ofMillis(750), s.engine().snapshotTimeout());
@@ -228,6 +230,7 @@ class EnvironmentConfigTest
         "METRICS_ERROR_LOG_LEVEL|loud|one of error, warn, info, debug, trace",
         "METRICS_RING_SIZE|1000|a power of two",
         "METRICS_RING_SIZE|8|a whole number from 16 to",
+        "METRICS_RING_MEMORY_BUDGET_BYTES|1024|a whole number from 65536 to 1099511627776",
         "METRICS_IDLE_STRATEGY|sleep|one of busy_spin, yield, backoff",
         "METRICS_BACKPRESSURE|wait|one of drop, block",
         "STATSD_PROTOCOL|uds|one of udp, tcp",
