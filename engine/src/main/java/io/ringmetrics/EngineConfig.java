@@ -211,8 +211,8 @@ public final class EngineConfig
         return "ring_size=" + ringSize + ", initial_ring_size=" + initialRingSize + ", idle_strategy=" +
             (customIdleStrategy != null ? "custom" : idleStrategy) + ", backpressure=" + backpressure +
             ", snapshot_timeout=" + snapshotTimeout.toMillis() + "ms, histogram_window=" +
-            defaultHistogram.window().toSeconds() + "s/" + defaultHistogram.windowSlices() + ", ring_memory_budget=" + ringMemoryBudget +
-            "B, shm_dir=" + shmDirectory +
+            defaultHistogram.window().toSeconds() + "s/" + defaultHistogram.windowSlices() +
+            ", ring_memory_budget=" + ringMemoryBudget + "B, shm_dir=" + shmDirectory +
             ", shm_delete_on_close=" + shmDeleteOnClose + ", shm_reuse_timeout=" + shmReuseTimeout.toMillis() + "ms, " +
             limits + ", histograms=" + defaultHistogram;
     }
