@@ -6,6 +6,7 @@ import io.opentelemetry.sdk.metrics.data.DoublePointData;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.LongExemplarData;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.metrics.data.PointData;
 
 import java.util.AbstractList;
 import java.util.List;
@@ -24,25 +25,16 @@ final class ReusablePoints
     {
     }
 
-    /** A counter point. */
-    static final class LongPoint implements LongPointData
+    /** What every point has: its series' attributes and the interval it covers, refilled at each export. */
+    abstract static class Timed implements PointData
     {
         private final Attributes attributes;
-        private long start;
-        private long epoch;
-        private long value;
+        long start;
+        long epoch;
 
-        LongPoint(final Attributes attributes)
+        Timed(final Attributes attributes)
         {
             this.attributes = attributes;
-        }
-
-        LongPoint set(final long start, final long epoch, final long value)
-        {
-            this.start = start;
-            this.epoch = epoch;
-            this.value = value;
-            return this;
         }
 
         @Override
@@ -61,6 +53,25 @@ final class ReusablePoints
         public Attributes getAttributes()
         {
             return attributes;
+        }
+    }
+
+    /** A counter point. */
+    static final class LongPoint extends Timed implements LongPointData
+    {
+        private long value;
+
+        LongPoint(final Attributes attributes)
+        {
+            super(attributes);
+        }
+
+        LongPoint set(final long start, final long epoch, final long value)
+        {
+            this.start = start;
+            this.epoch = epoch;
+            this.value = value;
+            return this;
         }
 
         @Override
@@ -77,16 +88,13 @@ final class ReusablePoints
     }
 
     /** A gauge point. */
-    static final class DoublePoint implements DoublePointData
+    static final class DoublePoint extends Timed implements DoublePointData
     {
-        private final Attributes attributes;
-        private long start;
-        private long epoch;
         private double value;
 
         DoublePoint(final Attributes attributes)
         {
-            this.attributes = attributes;
+            super(attributes);
         }
 
         DoublePoint set(final long start, final long epoch, final double value)
@@ -95,24 +103,6 @@ final class ReusablePoints
             this.epoch = epoch;
             this.value = value;
             return this;
-        }
-
-        @Override
-        public long getStartEpochNanos()
-        {
-            return start;
-        }
-
-        @Override
-        public long getEpochNanos()
-        {
-            return epoch;
-        }
-
-        @Override
-        public Attributes getAttributes()
-        {
-            return attributes;
         }
 
         @Override
@@ -129,14 +119,11 @@ final class ReusablePoints
     }
 
     /** An explicit-bucket histogram point; its counts live in {@link #counts}, refilled in place. */
-    static final class HistogramPoint implements HistogramPointData
+    static final class HistogramPoint extends Timed implements HistogramPointData
     {
         final long[] counts;
-        private final Attributes attributes;
         private final List<Double> boundaries;
         private final List<Long> countList;
-        private long start;
-        private long epoch;
         private long count;
         private double sum;
         private boolean hasMinMax;
@@ -145,7 +132,7 @@ final class ReusablePoints
 
         HistogramPoint(final Attributes attributes, final List<Double> boundaries)
         {
-            this.attributes = attributes;
+            super(attributes);
             this.boundaries = boundaries;
             this.counts = new long[boundaries.size() + 1];
             this.countList = new LongList(counts);
@@ -169,24 +156,6 @@ final class ReusablePoints
             }
             this.count = total;
             return this;
-        }
-
-        @Override
-        public long getStartEpochNanos()
-        {
-            return start;
-        }
-
-        @Override
-        public long getEpochNanos()
-        {
-            return epoch;
-        }
-
-        @Override
-        public Attributes getAttributes()
-        {
-            return attributes;
         }
 
         @Override
