@@ -12,10 +12,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * A single-producer ring owned by one caller thread and drained by the writer thread, built so that the two threads
  * never share a cache line that one of them is still writing: slots are published by their content, a cursor only
- * once per {@link #PUBLISH_BATCH} slots, and the writer's steady-state drain reads only whole cache lines the owner
- * has left for good.
+ * once per batch ({@link #publishBatch()}: a 4 KiB page), the writer's steady-state drain reads only whole pages the
+ * owner has left, and it hands every line it read back to the owner in the state that is cheapest to take back.
  * <pre>
- *   slots (off-heap, 64-byte aligned; four 16-byte slots to a cache line, a publish batch is four whole lines):
+ *   slots (off-heap, page-aligned; four 16-byte slots to a cache line, 256 to a page, a publish batch is a page):
  *     | header 0 | value 0 | header 1 | value 1 | ... | header n-1 | value n-1 |
  *   header (long):  | id (32 bits) | lap tag (16 bits) | op (16 bits) |
  *   lap tag:        1 + (lap &amp; 1), lap = sequence / n: the parity of the pass the slot was written in, never 0
@@ -23,24 +23,32 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * </pre>
  * <b>Publication.</b> The owner writes a slot's value (plain store), then its header (release store): a header whose
  * lap tag is the one its sequence expects publishes that slot and, by program order, every slot before it. A stale
- * header (written one pass earlier, so with the other parity) or a zero one (never written) does not. Every
- * {@link #PUBLISH_BATCH} slots, and whenever it runs out of slots it knows to be free, the owner also publishes its
- * position through the Disruptor {@link SingleProducerSequencer}'s cursor (a release store).
+ * header (written one pass earlier, so with the other parity) or a zero one (never written, or zeroed by the writer)
+ * does not. Every {@link #publishBatch()} slots, and whenever it runs out of slots it knows to be free, the owner
+ * also publishes its position through the Disruptor {@link SingleProducerSequencer}'s cursor (a release store).
  * <p>
  * <b>Draining.</b> {@link #drainBatches(UpdateHandler)}, the writer's steady state, reads the cursor (acquire) and
  * applies the slots up to it, stopping short of the 4 KiB memory page that holds the owner's next slot (rings of more
- * than one page): whole cache lines the owner has finished with, and not even a hardware prefetch of the writer's
- * reads (prefetchers stay within a page) touches a line the owner is about to write, so on neither side does a line
- * cross cores more than once per pass. The writer thus slips up to one page (256 slots) behind a busy owner. {@link #drain(UpdateHandler)} then also follows the slot headers past the cursor
+ * than one page): whole pages the owner has finished with, and not even a hardware prefetch of the writer's reads
+ * (prefetchers stay within a page) touches a line the owner is about to write. The writer thus slips up to one page
+ * (256 slots) behind a busy owner. {@link #drain(UpdateHandler)} then also follows the slot headers past the cursor
  * (acquire loads) up to the first unpublished slot: it is what a snapshot barrier, close, ring growth and dead-owner
  * reclamation use (every update published before them is applied), and what the writer's periodic tail sweep uses,
- * so an update that no later batch follows is applied after a bounded delay. The writer releases the slots it has
- * read through its {@link Sequence} (a release store); the owner reads that sequence (acquire) only when the slots it
- * last found free are used up, and then takes every free slot at once.
+ * so an update that no later batch follows is applied after a bounded delay.
  * <p>
- * Per batch of 16 updates the owner writes five lines the writer then reads once (four of slots, the cursor's), and
- * the writer writes one line (its sequence) that the owner reads once per pass over the ring. Nothing is shared per
- * update. See docs/architecture.md for the memory-ordering edges.
+ * <b>Handing lines back.</b> After it has read the first slot of a cache line, the writer zeroes that slot's header
+ * (a plain store, before the release of the slots below). A line the writer has only read is shared by both cores, and
+ * the owner's store to it a pass later must invalidate the writer's copy; a line the writer has written is in its
+ * cache alone, and the owner's store takes it whole. On AMD EPYC the second is several times cheaper for the owner
+ * (docs/benchmarks.md). A zero header reads as unpublished for every pass, so this changes nothing the owner or a
+ * drain sees. The writer releases the slots it has read, and zeroed, through its {@link Sequence} (a release store,
+ * so the zeroing happens before the owner may reuse the slot); the owner reads that sequence (acquire) only when the
+ * slots it last found free are used up, and then takes every free slot at once.
+ * <p>
+ * Per page of 256 updates the owner writes 65 lines the writer then reads once (64 of slots, the cursor's), and the
+ * writer writes 64 lines (one word each) that the owner takes back a pass later; the writer's sequence line is read
+ * by the owner once per pass over the ring. Nothing is shared per update. See docs/architecture.md for the
+ * memory-ordering edges.
  * <p>
  * <b>Threading.</b> {@link #tryPublish(int, int, long)} and {@link #countDrop(int)} are called only by the current
  * {@link #owner()}; {@link #drain(UpdateHandler)} and {@link #drainBatches(UpdateHandler)} only by the writer (or by
@@ -70,13 +78,16 @@ public final class ThreadRing extends ThreadRingRhsPad
         void apply(int id, int op, long value);
     }
 
-    /** Slots between two publications of the cursor: four cache lines of 16-byte slots. */
-    public static final int PUBLISH_BATCH = 16;
+    /**
+     * Slots between two publications of the cursor in a ring of at least four times as many: one 4 KiB page of
+     * 16-byte slots. A smaller ring publishes every quarter ring ({@link #publishBatch()}).
+     */
+    public static final int PUBLISH_BATCH = 256;
     /** Updates the writer applies before it frees their slots for the owner. */
     static final int RELEASE_BATCH = 1024;
     private static final int SLOT_BYTES = 16;
     private static final int SLOT_SHIFT = 4;
-    private static final int ALIGNMENT = 64;
+    private static final int LINE_BYTES = 64;
     private static final int PAGE_BYTES = 4096; // hardware prefetchers stop at a 4 KiB boundary
     private static final int SLOTS_PER_PAGE = PAGE_BYTES / SLOT_BYTES;
     private static final int COUNTER_PAD = 16; // longs between drop counters: 128 bytes, two cache lines
@@ -90,6 +101,7 @@ public final class ThreadRing extends ThreadRingRhsPad
     private final long address;       // of slot 0; every slot address is masked into the ring, so never out of it
     private final int mask;
     private final int lapShift;
+    private final int publishMask;
     private final AtomicLongArray droppedFull = new AtomicLongArray((UpdateOp.KIND_COUNT + 1) * COUNTER_PAD);
     private volatile Thread owner;
     private volatile ThreadRing predecessor;
@@ -110,10 +122,12 @@ public final class ThreadRing extends ThreadRingRhsPad
         // publish-side signal is a no-op.
         this.sequencer = new SingleProducerSequencer(size, new YieldingWaitStrategy());
         this.sequencer.addGatingSequences(consumed);
-        this.memory = BufferUtil.allocateDirectAligned(size * SLOT_BYTES, ALIGNMENT); // zeroed: no slot published
+        // zeroed: no slot published; page-aligned (or aligned to its size, if smaller), so that a batch is a page
+        this.memory = BufferUtil.allocateDirectAligned(size * SLOT_BYTES, Math.min(size * SLOT_BYTES, PAGE_BYTES));
         this.address = BufferUtil.address(memory);
         this.mask = size - 1;
         this.lapShift = Integer.numberOfTrailingZeros(size);
+        this.publishMask = Math.min(PUBLISH_BATCH, Math.max(1, size / 4)) - 1;
         this.owner = owner;
     }
 
@@ -125,6 +139,7 @@ public final class ThreadRing extends ThreadRingRhsPad
         this.address = 0;
         this.mask = -1;
         this.lapShift = 0;
+        this.publishMask = 0;
         this.owner = owner;
     }
 
@@ -167,7 +182,7 @@ public final class ThreadRing extends ThreadRingRhsPad
         final long slot = address + (((int)sequence & mask) << SLOT_SHIFT);
         UnsafeApi.putLong(null, slot + Long.BYTES, value);
         UnsafeApi.putLongRelease(null, slot, header(id, op, sequence));
-        if (((int)sequence & (PUBLISH_BATCH - 1)) == PUBLISH_BATCH - 1)
+        if (((int)sequence & publishMask) == publishMask)
         {
             sequencer.publish(sequence); // release store of the cursor, once per batch
         }
@@ -221,9 +236,10 @@ public final class ThreadRing extends ThreadRingRhsPad
 
     /**
      * Applies the updates the owner has published through the cursor, up to the memory page of the owner's next slot
-     * (see the class comment): whole cache lines it has finished with, freeing their slots for the owner every
-     * {@link #RELEASE_BATCH} updates. The updates left (up to one page and {@code PUBLISH_BATCH - 1} more) wait for
-     * later batches or for {@link #drain(UpdateHandler)}. Writer thread only.
+     * (see the class comment): whole pages it has finished with, freeing their slots for the owner every
+     * {@link #RELEASE_BATCH} updates. The updates left (those of the owner's current page; in a ring of one page or
+     * less, fewer than {@link #publishBatch()}) wait for later batches or for {@link #drain(UpdateHandler)}. Writer
+     * thread only.
      *
      * @param handler receives each update.
      * @return number of updates drained.
@@ -291,8 +307,12 @@ public final class ThreadRing extends ThreadRingRhsPad
                 final long slot = address + (((int)sequence & mask) << SLOT_SHIFT);
                 final long header = UnsafeApi.getLong(null, slot);
                 handler.apply((int)(header >>> 32), (int)header & OP_MASK, UnsafeApi.getLong(null, slot + Long.BYTES));
+                if ((slot & (LINE_BYTES - 1)) == 0)
+                {
+                    UnsafeApi.putLong(null, slot, 0L); // hands the line back exclusive: see the class comment
+                }
             }
-            consumed.set(batchEnd); // release: the owner may now overwrite these slots
+            consumed.set(batchEnd); // release: the owner may now overwrite these slots, after the zeroing above
         }
         return sequence;
     }
@@ -310,6 +330,12 @@ public final class ThreadRing extends ThreadRingRhsPad
             sequence++;
         }
         return sequence;
+    }
+
+    /** The header word of a slot as it is now, read with acquire: for tests of the protocol. */
+    long headerAt(final int slot)
+    {
+        return UnsafeApi.getLongAcquire(null, address + ((long)(slot & mask) << SLOT_SHIFT));
     }
 
     private boolean published(final long sequence)
@@ -380,6 +406,17 @@ public final class ThreadRing extends ThreadRingRhsPad
     void predecessor(final ThreadRing predecessor)
     {
         this.predecessor = predecessor;
+    }
+
+    /**
+     * Slots between two publications of the cursor: {@link #PUBLISH_BATCH}, or a quarter of a ring smaller than four
+     * times that.
+     *
+     * @return the batch, a power of two.
+     */
+    public int publishBatch()
+    {
+        return publishMask + 1;
     }
 
     /**

@@ -64,9 +64,10 @@ class ThreadRingTest
     }
 
     @Test
-    void theWritersBatchDrainStaysOutOfThePageItsOwnerWritesAndTheFullDrainTakesTheRest()
+    void theWritersBatchDrainTakesExactlyThePagesItsOwnerHasLeftAndTheFullDrainTakesTheRest()
     {
         final ThreadRing ring = new ThreadRing(1024, Thread.currentThread()); // 16 KiB: four pages
+        assertEquals(256, ring.publishBatch(), "a batch is a page");
         final List<Long> applied = new ArrayList<>();
         long published = 0;
         int stepsBehind = 0;
@@ -76,12 +77,11 @@ class ThreadRingTest
             {
                 assertTrue(ring.tryPublish(1, UpdateOp.COUNTER_ADD, published++));
             }
-            final long cursor = published / ThreadRing.PUBLISH_BATCH * ThreadRing.PUBLISH_BATCH; // batches published
+            final long before = applied.size();
+            final long ownersPage = published & ~255L; // first slot of the page the owner writes next
             ring.drainBatches((id, op, value) -> applied.add(value));
-            final long left = cursor - applied.size();
-            assertTrue(left >= 0, "never past the cursor: " + left);
-            assertTrue(left < 256, "at most one page (256 slots) behind the cursor, was " + left);
-            stepsBehind += left > 0 ? 1 : 0;
+            assertEquals(Math.max(before, ownersPage), applied.size(), "every page the owner has left, no more");
+            stepsBehind += applied.size() < published ? 1 : 0;
             if (step % 7 == 6) // a snapshot barrier: everything, up to the last slot published
             {
                 ring.drain((id, op, value) -> applied.add(value));
@@ -98,6 +98,41 @@ class ThreadRingTest
     }
 
     @Test
+    void theCursorIsPublishedOncePerPageOrPerQuarterOfASmallerRing()
+    {
+        assertEquals(ThreadRing.PUBLISH_BATCH, new ThreadRing(1 << 16, Thread.currentThread()).publishBatch());
+        assertEquals(256, new ThreadRing(1024, Thread.currentThread()).publishBatch());
+        assertEquals(128, new ThreadRing(512, Thread.currentThread()).publishBatch());
+        assertEquals(4, new ThreadRing(16, Thread.currentThread()).publishBatch());
+        assertEquals(1, new ThreadRing(2, Thread.currentThread()).publishBatch());
+    }
+
+    @Test
+    void theWriterZeroesTheFirstHeaderOfEachLineItConsumedAndTheNextLapStillPublishesThroughIt()
+    {
+        final ThreadRing ring = new ThreadRing(16, Thread.currentThread()); // four lines
+        final List<Long> applied = new ArrayList<>();
+        for (long v = 0; v < 16 * 5; v++) // five laps, each drained before the next
+        {
+            assertTrue(ring.tryPublish(3, UpdateOp.COUNTER_ADD, v));
+            if (v % 16 == 15)
+            {
+                ring.drain((id, op, value) -> applied.add(value));
+                assertEquals(v + 1, applied.size());
+                for (int slot = 0; slot < 16; slot++)
+                {
+                    assertEquals(slot % 4 == 0, ring.headerAt(slot) == 0, "slot " + slot + ": only a line's first");
+                }
+                assertEquals(v + 1, ring.publishedCount(), "a zeroed header is never taken for a published slot");
+            }
+        }
+        for (int i = 0; i < applied.size(); i++)
+        {
+            assertEquals(i, applied.get(i));
+        }
+    }
+
+    @Test
     void aRingOfOnePageOrLessIsBatchDrainedUpToItsCursor()
     {
         final ThreadRing ring = new ThreadRing(256, Thread.currentThread());
@@ -105,6 +140,7 @@ class ThreadRingTest
         {
             assertTrue(ring.tryPublish(1, UpdateOp.COUNTER_ADD, i));
         }
-        assertEquals(96, ring.drainBatches((id, op, value) -> { }), "six whole batches of 16");
+        assertEquals(64, ring.publishBatch(), "a quarter ring");
+        assertEquals(64, ring.drainBatches((id, op, value) -> { }), "the one whole batch published, up to the cursor");
     }
 }

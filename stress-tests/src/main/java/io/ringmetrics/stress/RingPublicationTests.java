@@ -22,7 +22,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
  * The ring's publication protocol: slots published by their headers (release store, lap tag), a cursor published
- * once per {@link ThreadRing#PUBLISH_BATCH} slots, the writer's batch drain that never reads past the cursor, and the
+ * once per batch ({@link ThreadRing#publishBatch()}), the writer's batch drain that never reads past the cursor and zeroes
+ * the first header of each line it consumed, and the
  * complete drain that follows the headers (snapshot barrier, tail sweep, close, growth, dead-owner reclamation).
  * <p>
  * Every update carries its own value as its series id, so a header seen without its value (a torn slot) or a stale
@@ -98,7 +99,8 @@ public final class RingPublicationTests
 
     /** The batch drain takes whole batches published through the cursor, never the slots after it. */
     @JCStressTest
-    @Description("Actor 1 publishes 1..17 into a 32-slot ring: the 16th publishes the cursor, the 17th does not. " +
+    @Description("Actor 1 publishes 1..17 into a 64-slot ring, whose batch is a quarter ring: the 16th publishes " +
+        "the cursor, the 17th does not. " +
         "Actor 2 makes one batch drain, as the writer's steady state does; the arbiter drains completely. " +
         "Result: updates drained in total, 1 if exactly 1..17 in order with whole slots, drained by actor 2.")
     @Outcome(id = { "17, 1, 0", "17, 1, 16" }, expect = ACCEPTABLE, desc = "no batch yet, or the first batch")
@@ -106,7 +108,7 @@ public final class RingPublicationTests
     @State
     public static class BatchDrainStopsAtTheCursor extends Drained
     {
-        final ThreadRing ring = new ThreadRing(32, null);
+        final ThreadRing ring = new ThreadRing(64, null);
         int drainedByActor;
 
         /** The owner thread. */
@@ -140,26 +142,26 @@ public final class RingPublicationTests
 
     /**
      * A ring larger than a memory page: the batch drain also stays out of the page its owner writes next, so it takes
-     * a prefix of the published batches, and the complete drain takes the rest.
+     * a prefix of whole pages, and the complete drain takes the rest.
      */
     @JCStressTest
-    @Description("Actor 1 publishes 1..300 into a 512-slot ring (two 4 KiB pages); actor 2 makes one batch drain, " +
-        "which stops before the page of the owner's next slot; the arbiter drains completely. Result: updates " +
-        "drained in total, 1 if exactly 1..300 in order with whole slots, 1 if actor 2 took whole cache lines (4 " +
-        "slots; a page boundary may fall inside a batch) up to the last cursor (288) at most.")
-    @Outcome(id = "300, 1, 1", expect = ACCEPTABLE, desc = "a prefix of whole lines behind the cursor, then the rest")
+    @Description("Actor 1 publishes 1..600 into a 1024-slot ring (four 4 KiB pages; the cursor is published at the " +
+        "end of each page); actor 2 makes one batch drain, which stops before the page of the owner's next slot; " +
+        "the arbiter drains completely. Result: updates drained in total, 1 if exactly 1..600 in order with whole " +
+        "slots, 1 if actor 2 took whole pages (256 slots) up to the last cursor (512) at most.")
+    @Outcome(id = "600, 1, 1", expect = ACCEPTABLE, desc = "a prefix of whole pages behind the cursor, then the rest")
     @Outcome(expect = FORBIDDEN, desc = "a slot past the cursor, a torn slot, a loss or a repeat")
     @State
     public static class BatchDrainSlipsBehindTheOwnersPage extends Drained
     {
-        final ThreadRing ring = new ThreadRing(512, null);
+        final ThreadRing ring = new ThreadRing(1024, null);
         int drainedByActor;
 
         /** The owner thread. */
         @Actor
         public void owner()
         {
-            for (int v = 1; v <= 300; v++)
+            for (int v = 1; v <= 600; v++)
             {
                 ring.tryPublish(v, UpdateOp.GAUGE_SET, v);
             }
@@ -179,8 +181,8 @@ public final class RingPublicationTests
         {
             ring.drain(handler);
             r.r1 = count;
-            r.r2 = exactly(300);
-            r.r3 = drainedByActor % 4 == 0 && drainedByActor <= 288 ? 1 : 0;
+            r.r2 = exactly(600);
+            r.r3 = drainedByActor % 256 == 0 && drainedByActor <= 512 ? 1 : 0;
         }
     }
 
@@ -218,6 +220,63 @@ public final class RingPublicationTests
             ring.drainBatches(handler);
             ring.drain(handler);
             ring.drain(handler);
+        }
+
+        /** @param r the verdict. */
+        @Arbiter
+        public void arbiter(final II_Result r)
+        {
+            ring.drain(handler);
+            r.r1 = published;
+            r.r2 = exactly(published);
+        }
+    }
+
+    /**
+     * Lines handed back: the writer zeroes the first header of each line it consumed, before it releases the line; a
+     * pass later the owner's header must not be lost to that zeroing, nor a zeroed header taken for a published one.
+     */
+    @JCStressTest
+    @Description("Actor 1 publishes 1..12 into a 4-slot ring (one cache line, a batch of one slot) that does not " +
+        "grow, retrying a full ring up to 2000 times so that it wraps the moment slots are released; actor 2 drains " +
+        "it four times, alternating complete and batch drains, zeroing slot 0's header each time it consumes it. " +
+        "Result: updates published, 1 if exactly what was published was drained, in order, with whole slots.")
+    @Outcome(id = "4, 1", expect = ACCEPTABLE, desc = "full after four: no drain in between")
+    @Outcome(id = { "5, 1", "6, 1", "7, 1", "8, 1", "9, 1", "10, 1", "11, 1", "12, 1" },
+        expect = ACCEPTABLE_INTERESTING, desc = "the owner wrapped onto slots the writer had zeroed")
+    @Outcome(expect = FORBIDDEN, desc = "a header lost to the zeroing, a stale or zeroed slot drained, a repeat")
+    @State
+    public static class ZeroedLinesAcrossLaps extends Drained
+    {
+        final ThreadRing ring = new ThreadRing(4, null);
+        int published;
+
+        /** The owner thread: retries a full ring a bounded number of times, to wrap the moment slots are released. */
+        @Actor
+        public void owner()
+        {
+            for (int v = 1; v <= 12; v++)
+            {
+                int tries = 0;
+                while (!ring.tryPublish(v, UpdateOp.GAUGE_SET, v))
+                {
+                    if (++tries == 2_000)
+                    {
+                        return;
+                    }
+                }
+                published = v;
+            }
+        }
+
+        /** Four passes of the writer. */
+        @Actor
+        public void writer()
+        {
+            ring.drain(handler);
+            ring.drainBatches(handler);
+            ring.drain(handler);
+            ring.drainBatches(handler);
         }
 
         /** @param r the verdict. */
