@@ -97,6 +97,10 @@ public class RingMetricsBenchmark {
     @Param({"false"})
     public boolean shm;
 
+    /** Slots of the caller's first ring ({@code EngineConfig.initialRingSize}); the default is the engine's default. */
+    @Param({"1024"})
+    public int initialRing;
+
     private MetricsEngine engine;
     private Metrics metrics;
     private Counter counter;
@@ -108,7 +112,7 @@ public class RingMetricsBenchmark {
 
     @Setup
     public void setup() {
-        engine = MetricsEngine.start(EngineConfig.builder().idleStrategy(idle)
+        engine = MetricsEngine.start(EngineConfig.builder().idleStrategy(idle).initialRingSize(initialRing)
                 .shmDirectory(shm ? io.ringmetrics.jmh.common.ShmDirectory.create() : null).build());
         metrics = new Metrics(engine, new NoopExporter(), MetricsErrorConfig.DEFAULTS);
         counter = engine.counter(COUNTER_NAME, METHOD, METHOD_VALUE, PATH, PATH_VALUE);
