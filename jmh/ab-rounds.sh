@@ -27,7 +27,7 @@ jmh=(-f 1 -wi 3 -w 500ms -i 4 -r 500ms -t 1 -prof gc)
 sets=${SETS:-idle other scrape}
 has() { [[ " $sets " == *" $1 "* ]]; }
 run() { # jar label round
-  echo "$2 round $3: $("$java" -cp "$1" io.ringmetrics.jmh.common.CoreToCoreLatency 2>/dev/null || echo 'core-to-core: n/a')" \
+  echo "$2 round $3: $("$java" -cp "$after" io.ringmetrics.jmh.common.CoreToCoreLatency 2>/dev/null || echo 'core-to-core: n/a')" \
     | tee -a "$out/machine.txt"
   has idle && "$java" "${opts[@]}" -jar "$1" "${jmh[@]}" -p idle=BACKOFF,BUSY_SPIN,YIELD -rf json -rff "$out/$2-idle-$3.json" \
     'RingMetricsBenchmark.(counterIncrementNoDrop|gaugeSetNoDrop|gaugeSetFixedValueNoDrop|histogramObserveNoDrop|histogramObserveFixedValueNoDrop|counterIncrementByLabelsNoDrop|counterIncrementByLookupNoDrop)$|LongAdderBenchmark.counterIncrement$|OpenTelemetryBenchmark.counterIncrementByLabels$|RingPublishFloorBenchmark' \
