@@ -47,6 +47,14 @@ public final class RingPublicationTests
             count++;
         };
 
+        /** Drains the rest; r1 = updates published, r2 = 1 if exactly those were drained, in order, whole. */
+        void lapsVerdict(final ThreadRing ring, final int published, final II_Result r)
+        {
+            ring.drain(handler);
+            r.r1 = published;
+            r.r2 = exactly(published);
+        }
+
         /** 1 if the drained values are exactly 1, 2, ..., {@code expected} and every slot was whole. */
         int exactly(final int expected)
         {
@@ -226,9 +234,7 @@ public final class RingPublicationTests
         @Arbiter
         public void arbiter(final II_Result r)
         {
-            ring.drain(handler);
-            r.r1 = published;
-            r.r2 = exactly(published);
+            lapsVerdict(ring, published, r);
         }
     }
 
@@ -283,9 +289,7 @@ public final class RingPublicationTests
         @Arbiter
         public void arbiter(final II_Result r)
         {
-            ring.drain(handler);
-            r.r1 = published;
-            r.r2 = exactly(published);
+            lapsVerdict(ring, published, r);
         }
     }
 
