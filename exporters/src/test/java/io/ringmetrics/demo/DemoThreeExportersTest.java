@@ -52,18 +52,18 @@ class DemoThreeExportersTest
             try
             {
                 int port = -1;
+                final String lastStartLine = "exporting with otlp to "; // the exporters report after the server
                 final long deadline = System.nanoTime() + WAIT.toNanos();
-                while (port < 0 && System.nanoTime() < deadline && process.isAlive())
+                while (System.nanoTime() < deadline && process.isAlive())
                 {
-                    final Matcher m = SERVING.matcher(Files.readString(log));
-                    if (m.find())
+                    final String soFar = Files.readString(log);
+                    final Matcher m = SERVING.matcher(soFar);
+                    if (m.find() && soFar.contains(lastStartLine))
                     {
                         port = Integer.parseInt(m.group(1));
+                        break;
                     }
-                    else
-                    {
-                        Thread.sleep(50);
-                    }
+                    Thread.sleep(50);
                 }
                 final String started = Files.readString(log);
                 assertTrue(port > 0, "the demo serves its scrape endpoint: " + started);
