@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <b>Handing lines back.</b> After it has read the first slot of a cache line, the writer zeroes that slot's header
  * (a plain store, before the release of the slots below). A line the writer has only read is shared by both cores, and
  * the owner's store to it a pass later must invalidate the writer's copy; a line the writer has written is in its
- * cache alone, and the owner's store takes it whole. On AMD EPYC the second is several times cheaper for the owner
+ * cache alone, and the owner's store takes it whole. On AMD EPYC that took a publish from 7-9 ns to about 3 ns
  * (docs/benchmarks.md). A zero header reads as unpublished for every pass, so this changes nothing the owner or a
  * drain sees. The writer releases the slots it has read, and zeroed, through its {@link Sequence} (a release store,
  * so the zeroing happens before the owner may reuse the slot); the owner reads that sequence (acquire) only when the
