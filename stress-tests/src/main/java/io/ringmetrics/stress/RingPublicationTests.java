@@ -47,6 +47,23 @@ public final class RingPublicationTests
             count++;
         };
 
+        /** The owner's updates 1..{@code last}, each carrying its value as its id. */
+        static void publishInOrder(final ThreadRing ring, final int last)
+        {
+            for (int v = 1; v <= last; v++)
+            {
+                ring.tryPublish(v, UpdateOp.GAUGE_SET, v);
+            }
+        }
+
+        /** Drains the rest; r1 = updates drained in total, r2 = 1 if exactly 1..{@code expected}, in order, whole. */
+        void drainVerdict(final ThreadRing ring, final int expected, final III_Result r)
+        {
+            ring.drain(handler);
+            r.r1 = count;
+            r.r2 = exactly(expected);
+        }
+
         /** Drains the rest; r1 = updates published, r2 = 1 if exactly those were drained, in order, whole. */
         void lapsVerdict(final ThreadRing ring, final int published, final II_Result r)
         {
@@ -80,10 +97,7 @@ public final class RingPublicationTests
         @Actor
         public void owner()
         {
-            for (int v = 1; v <= 3; v++)
-            {
-                ring.tryPublish(v, UpdateOp.GAUGE_SET, v);
-            }
+            publishInOrder(ring, 3);
         }
 
         /** A complete drain. */
@@ -98,9 +112,7 @@ public final class RingPublicationTests
         @Arbiter
         public void arbiter(final III_Result r)
         {
-            ring.drain(handler);
-            r.r1 = count;
-            r.r2 = exactly(3);
+            drainVerdict(ring, 3, r);
             r.r3 = drainedByActor;
         }
     }
@@ -123,10 +135,7 @@ public final class RingPublicationTests
         @Actor
         public void owner()
         {
-            for (int v = 1; v <= 17; v++)
-            {
-                ring.tryPublish(v, UpdateOp.GAUGE_SET, v);
-            }
+            publishInOrder(ring, 17);
         }
 
         /** The writer's steady-state drain. */
@@ -141,9 +150,7 @@ public final class RingPublicationTests
         @Arbiter
         public void arbiter(final III_Result r)
         {
-            ring.drain(handler);
-            r.r1 = count;
-            r.r2 = exactly(17);
+            drainVerdict(ring, 17, r);
             r.r3 = drainedByActor;
         }
     }
@@ -169,10 +176,7 @@ public final class RingPublicationTests
         @Actor
         public void owner()
         {
-            for (int v = 1; v <= 600; v++)
-            {
-                ring.tryPublish(v, UpdateOp.GAUGE_SET, v);
-            }
+            publishInOrder(ring, 600);
         }
 
         /** The writer's steady-state drain. */
@@ -187,9 +191,7 @@ public final class RingPublicationTests
         @Arbiter
         public void arbiter(final III_Result r)
         {
-            ring.drain(handler);
-            r.r1 = count;
-            r.r2 = exactly(600);
+            drainVerdict(ring, 600, r);
             r.r3 = drainedByActor % 256 == 0 && drainedByActor <= 512 ? 1 : 0;
         }
     }
