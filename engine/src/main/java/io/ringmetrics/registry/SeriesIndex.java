@@ -32,11 +32,31 @@ final class SeriesIndex
 {
     private static final int MIN_CAPACITY = 16;
     private static final VarHandle ENTRY = MethodHandles.arrayElementVarHandle(SeriesDescriptor[].class);
-    static final SeriesDescriptor TOMBSTONE = new SeriesDescriptor(-1, null, new String[0], 0);
+    /**
+     * What a removed entry leaves. Its family's name is a string no caller holds, so the lookups' comparison by
+     * reference ({@link SeriesMatch#identical}) never matches it.
+     */
+    static final SeriesDescriptor TOMBSTONE = new SeriesDescriptor(-1,
+        new MetricFamily(new String("(removed)"), MetricType.COUNTER, "", new String[0], null, -1, null),
+        new String[0], 0);
 
     private volatile SeriesDescriptor[] table = new SeriesDescriptor[MIN_CAPACITY];
     private int live; // under this monitor
     private int used; // live entries + tombstones, under this monitor
+
+    /**
+     * The first probe of a lookup: the entry in the hash's home slot, what the lookups' fast path
+     * ({@link SeriesMatch#identical}) compares; the {@code find} methods probe on from there.
+     *
+     * @param hash series hash.
+     * @return the entry in its home slot (a series with this hash or another, or the {@link #TOMBSTONE}), or
+     *         {@code null} for an empty slot.
+     */
+    SeriesDescriptor home(final int hash)
+    {
+        final SeriesDescriptor[] table = this.table;
+        return entryAt(table, slotOf(hash, table.length));
+    }
 
     SeriesDescriptor find(final int hash, final String name)
     {

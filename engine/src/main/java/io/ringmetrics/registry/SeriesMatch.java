@@ -23,6 +23,56 @@ final class SeriesMatch
     {
     }
 
+    /**
+     * The lookups' fast path: {@code true} if the series is of this type and was registered with these very strings
+     * (compared by reference), the pairs given in canonical order. A {@code false} says nothing: the lookup then
+     * probes and compares by value ({@link #matches}). Small on purpose: with the string hashes read from their
+     * cache ({@link SeriesHash#cached}), a lookup that hits here compiles small enough for C2 to inline it, and the
+     * update methods around it, into the caller.
+     *
+     * @param series a series (whatever its hash: the same strings make the same hash), or the index's tombstone.
+     * @param type   expected type.
+     * @param name   metric name.
+     * @return whether the call names exactly this series with its own strings.
+     */
+    static boolean identical(final SeriesDescriptor series, final MetricType type, final String name)
+    {
+        final MetricFamily family = series.family;
+        return family.name() == name && family.labelNamesNoCopy().length == 0 && family.type() == type;
+    }
+
+    /** {@link #identical(SeriesDescriptor, MetricType, String)} for one label pair. */
+    static boolean identical(
+        final SeriesDescriptor series, final MetricType type, final String name, final String k1, final String v1)
+    {
+        final MetricFamily family = series.family;
+        final String[] names = family.labelNamesNoCopy();
+        return family.name() == name && names.length == 1 && names[0] == k1 && series.value0 == v1 &&
+            family.type() == type;
+    }
+
+    /** {@link #identical(SeriesDescriptor, MetricType, String)} for two label pairs in canonical order. */
+    static boolean identical(
+        final SeriesDescriptor series, final MetricType type, final String name, final String k1, final String v1,
+        final String k2, final String v2)
+    {
+        final MetricFamily family = series.family;
+        final String[] names = family.labelNamesNoCopy();
+        return family.name() == name && names.length == 2 && names[0] == k1 && names[1] == k2 &&
+            series.value0 == v1 && series.value1 == v2 && family.type() == type;
+    }
+
+    /** {@link #identical(SeriesDescriptor, MetricType, String)} for three label pairs in canonical order. */
+    static boolean identical(
+        final SeriesDescriptor series, final MetricType type, final String name, final String k1, final String v1,
+        final String k2, final String v2, final String k3, final String v3)
+    {
+        final MetricFamily family = series.family;
+        final String[] names = family.labelNamesNoCopy();
+        return family.name() == name && names.length == 3 && names[0] == k1 && names[1] == k2 && names[2] == k3 &&
+            series.value0 == v1 && series.value1 == v2 && series.more[0] == v3 && family.type() == type;
+    }
+
     static boolean matches(final SeriesDescriptor series, final String name)
     {
         final MetricFamily family = series.family;

@@ -23,7 +23,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * {@code max_metrics} reservation made inside, so two threads racing on one name get one family and the limit is
  * never passed. Series are added under the family's monitor after a compare-and-set reservation against
  * {@code max_label_combinations}. Lookups ({@link #find}) take no lock and allocate nothing: one hash of the name
- * and the label pairs (in any order), one probe of the registry-wide {@link SeriesIndex}.
+ * and the label pairs (in any order), one probe of the registry-wide {@link SeriesIndex}. The fixed-arity lookups
+ * try first the series in the hash's home slot, compared by reference, with the hashes the strings have cached:
+ * a call with the strings the series was registered with (constants, usually) compiles to a few loads and
+ * compares that C2 inlines into the caller (docs/benchmarks.md, "the name + labels lookup").
  * <p>
  * When {@code max_label_combinations} is reached, a new label set of an existing metric is not lost: it resolves to
  * the metric's overflow series (single label {@code overflow="true"}), so totals stay right. Overflow series do not
@@ -262,6 +265,12 @@ public final class SeriesRegistry
 
     /**
      * {@link #find(MetricType, String, String[])} for a series without labels.
+     * <p>
+     * The fixed-arity lookups first try the series in the hash's home slot, compared by reference
+     * ({@link SeriesMatch#identical}), with the hashes the strings have cached ({@link SeriesHash#cachedOrZero}):
+     * the path of a call with constant strings, small enough for C2 to inline into the caller. Anything else (a
+     * string without a cached hash, another object with equal contents, the pairs in another order, a collision)
+     * takes the general probe, compared by value.
      *
      * @param type expected type.
      * @param name metric name.
@@ -272,6 +281,16 @@ public final class SeriesRegistry
         if (name == null)
         {
             return null;
+        }
+        final int hn = SeriesHash.cachedOrZero(name);
+        if (hn != 0)
+        {
+            final int hash = SeriesHash.of(hn, 0);
+            final SeriesDescriptor home = index.home(hash);
+            if (home != null && SeriesMatch.identical(home, type, name))
+            {
+                return home;
+            }
         }
         return ofType(type, index.find(SeriesHash.of(name, 0), name));
     }
@@ -290,6 +309,18 @@ public final class SeriesRegistry
         if (name == null || k1 == null || v1 == null)
         {
             return null;
+        }
+        final int hn = SeriesHash.cachedOrZero(name);
+        final int hk1 = SeriesHash.cachedOrZero(k1);
+        final int hv1 = SeriesHash.cachedOrZero(v1);
+        if ((SeriesHash.knownMask(hn) & SeriesHash.knownMask(hk1) & SeriesHash.knownMask(hv1)) < 0)
+        {
+            final int hash = SeriesHash.of(hn, SeriesHash.pair(hk1, hv1));
+            final SeriesDescriptor home = index.home(hash);
+            if (home != null && SeriesMatch.identical(home, type, name, k1, v1))
+            {
+                return home;
+            }
         }
         return ofType(type, index.find(SeriesHash.of(name, SeriesHash.pair(k1, v1)), name, k1, v1));
     }
@@ -311,6 +342,21 @@ public final class SeriesRegistry
         if (name == null || k1 == null || v1 == null || k2 == null || v2 == null)
         {
             return null;
+        }
+        final int hn = SeriesHash.cachedOrZero(name);
+        final int hk1 = SeriesHash.cachedOrZero(k1);
+        final int hv1 = SeriesHash.cachedOrZero(v1);
+        final int hk2 = SeriesHash.cachedOrZero(k2);
+        final int hv2 = SeriesHash.cachedOrZero(v2);
+        if ((SeriesHash.knownMask(hn) & SeriesHash.knownMask(hk1) & SeriesHash.knownMask(hv1) &
+            SeriesHash.knownMask(hk2) & SeriesHash.knownMask(hv2)) < 0)
+        {
+            final int hash = SeriesHash.of(hn, SeriesHash.pair(hk1, hv1) + SeriesHash.pair(hk2, hv2));
+            final SeriesDescriptor home = index.home(hash);
+            if (home != null && SeriesMatch.identical(home, type, name, k1, v1, k2, v2))
+            {
+                return home;
+            }
         }
         final int hash = SeriesHash.of(name, SeriesHash.pair(k1, v1) + SeriesHash.pair(k2, v2));
         return ofType(type, index.find(hash, name, k1, v1, k2, v2));
@@ -336,6 +382,26 @@ public final class SeriesRegistry
         if (name == null || k1 == null || v1 == null || k2 == null || v2 == null || k3 == null || v3 == null)
         {
             return null;
+        }
+        final int hn = SeriesHash.cachedOrZero(name);
+        final int hk1 = SeriesHash.cachedOrZero(k1);
+        final int hv1 = SeriesHash.cachedOrZero(v1);
+        final int hk2 = SeriesHash.cachedOrZero(k2);
+        final int hv2 = SeriesHash.cachedOrZero(v2);
+        final int hk3 = SeriesHash.cachedOrZero(k3);
+        final int hv3 = SeriesHash.cachedOrZero(v3);
+        if ((SeriesHash.knownMask(hn) & SeriesHash.knownMask(hk1) & SeriesHash.knownMask(hv1) &
+            SeriesHash.knownMask(hk2) & SeriesHash.knownMask(hv2) & SeriesHash.knownMask(hk3) &
+            SeriesHash.knownMask(hv3)) < 0)
+        {
+            final int hash = SeriesHash.of(hn,
+                SeriesHash.pair(hk1, hv1) + SeriesHash.pair(hk2, hv2) + SeriesHash.pair(hk3, hv3));
+            final SeriesDescriptor home = index.home(hash);
+            if (home != null &&
+                SeriesMatch.identical(home, type, name, k1, v1, k2, v2, k3, v3))
+            {
+                return home;
+            }
         }
         final int hash = SeriesHash.of(name,
             SeriesHash.pair(k1, v1) + SeriesHash.pair(k2, v2) + SeriesHash.pair(k3, v3));

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -185,6 +186,97 @@ class SeriesIndexTest
         assertNull(registry.find(MetricType.GAUGE, "g", pairs("a", "1", "b")));
         assertNull(registry.find(MetricType.GAUGE, "g", pairs("a", "1", "b", null)));
         assertSame(series, registry.family("g").find(pairs("b", "2", "a", "1")));
+    }
+
+    /** A copy of a string: equal, another object, no hash cached yet. */
+    private static String copy(final String s)
+    {
+        return new String(s.toCharArray());
+    }
+
+    @Test
+    void theSameStringsTheirCopiesHashedOrNotAndAnyOrderFindTheSameSeriesAtEveryArity()
+    {
+        final SeriesRegistry registry = registry(100);
+        final SeriesDescriptor s0 = registry.register(MetricType.COUNTER, "c0", null, null, pairs());
+        final SeriesDescriptor s1 = registry.register(MetricType.COUNTER, "c1", null, null, pairs("a", "1"));
+        final SeriesDescriptor s2 = registry.register(MetricType.COUNTER, "c2", null, null, pairs("a", "1", "b", "2"));
+        final SeriesDescriptor s3 =
+            registry.register(MetricType.COUNTER, "c3", null, null, pairs("a", "1", "b", "2", "c", "3"));
+        for (int hashed = 0; hashed < 2; hashed++)
+        {
+            final String[] c = { copy("c0"), copy("c1"), copy("c2"), copy("c3"), copy("a"), copy("1"), copy("b"),
+                copy("2"), copy("c"), copy("3") };
+            if (hashed == 1)
+            {
+                for (final String s : c)
+                {
+                    assertNotEquals(0, s.hashCode()); // now cached: the fast path's test passes, its match fails
+                }
+            }
+            assertSame(s0, registry.find(MetricType.COUNTER, c[0]));
+            assertSame(s1, registry.find(MetricType.COUNTER, c[1], c[4], c[5]));
+            assertSame(s2, registry.find(MetricType.COUNTER, c[2], c[4], c[5], c[6], c[7]));
+            assertSame(s2, registry.find(MetricType.COUNTER, c[2], c[6], c[7], c[4], c[5]));
+            assertSame(s3, registry.find(MetricType.COUNTER, c[3], c[4], c[5], c[6], c[7], c[8], c[9]));
+            assertSame(s3, registry.find(MetricType.COUNTER, c[3], c[8], c[9], c[4], c[5], c[6], c[7]));
+            assertNull(registry.find(MetricType.GAUGE, c[2], c[4], c[5], c[6], c[7]), "other type");
+        }
+        assertSame(s0, registry.find(MetricType.COUNTER, "c0"));
+        assertSame(s1, registry.find(MetricType.COUNTER, "c1", "a", "1"));
+        assertSame(s2, registry.find(MetricType.COUNTER, "c2", "a", "1", "b", "2"));
+        assertSame(s2, registry.find(MetricType.COUNTER, "c2", "b", "2", "a", "1"));
+        assertSame(s3, registry.find(MetricType.COUNTER, "c3", "a", "1", "b", "2", "c", "3"));
+        assertSame(s3, registry.find(MetricType.COUNTER, "c3", "c", "3", "b", "2", "a", "1"));
+        for (final MetricType other : new MetricType[] { MetricType.GAUGE, MetricType.HISTOGRAM })
+        {
+            assertNull(registry.find(other, "c0"));
+            assertNull(registry.find(other, "c1", "a", "1"));
+            assertNull(registry.find(other, "c2", "a", "1", "b", "2"));
+            assertNull(registry.find(other, "c3", "a", "1", "b", "2", "c", "3"));
+        }
+        assertNull(registry.find(MetricType.COUNTER, "c2", "a", "1"), "fewer pairs than the family has");
+        assertNull(registry.find(MetricType.COUNTER, "c1", "a", "1", "b", "2"), "more pairs than the family has");
+        assertNull(registry.find(MetricType.COUNTER, "c2", "a", "2", "b", "1"), "values swapped");
+    }
+
+    @Test
+    void theFastPathsMatchOnlyTheirOwnStringsInCanonicalOrderAndNeverTheTombstone()
+    {
+        final SeriesRegistry registry = registry(100);
+        final SeriesDescriptor s2 = registry.register(MetricType.COUNTER, "m", null, null, pairs("a", "1", "b", "2"));
+        assertTrue(SeriesMatch.identical(s2, MetricType.COUNTER, "m", "a", "1", "b", "2"));
+        assertFalse(SeriesMatch.identical(s2, MetricType.COUNTER, "m", "b", "2", "a", "1"), "not canonical order");
+        assertFalse(SeriesMatch.identical(s2, MetricType.COUNTER, copy("m"), "a", "1", "b", "2"), "a copy");
+        assertFalse(SeriesMatch.identical(s2, MetricType.COUNTER, "m", "a", copy("1"), "b", "2"), "a copy");
+        assertFalse(SeriesMatch.identical(s2, MetricType.GAUGE, "m", "a", "1", "b", "2"), "other type");
+        assertFalse(SeriesMatch.identical(s2, MetricType.COUNTER, "m", "a", "1"), "fewer labels");
+        assertFalse(SeriesMatch.identical(s2, MetricType.COUNTER, "m"), "no labels");
+        final SeriesDescriptor t = SeriesIndex.TOMBSTONE;
+        for (final MetricType type : MetricType.values())
+        {
+            assertFalse(SeriesMatch.identical(t, type, "(removed)"), "the name a caller could give");
+            assertFalse(SeriesMatch.identical(t, type, "m", "a", "1"));
+            assertFalse(SeriesMatch.identical(t, type, "m", "a", "1", "b", "2"));
+            assertFalse(SeriesMatch.identical(t, type, "m", "a", "1", "b", "2", "c", "3"));
+        }
+    }
+
+    @Test
+    void aRemovedSeriesIsNotFoundThroughTheTombstoneInItsHomeSlotAndItsSuccessorIs()
+    {
+        final SeriesRegistry registry = registry(100);
+        final SeriesDescriptor first = registry.register(MetricType.COUNTER, "gone", null, null, pairs("a", "1"));
+        final SeriesDescriptor bare = registry.register(MetricType.COUNTER, "bare", null, null, pairs());
+        assertSame(first, registry.find(MetricType.COUNTER, "gone", "a", "1"));
+        registry.remove("gone", MetricType.COUNTER);
+        registry.remove("bare", MetricType.COUNTER);
+        assertNull(registry.find(MetricType.COUNTER, "gone", "a", "1"));
+        assertNull(registry.find(MetricType.COUNTER, "bare"));
+        final SeriesDescriptor second = registry.register(MetricType.COUNTER, "gone", null, null, pairs("a", "1"));
+        assertNotSame(first, second);
+        assertSame(second, registry.find(MetricType.COUNTER, "gone", "a", "1"));
+        assertNotSame(bare, registry.register(MetricType.COUNTER, "bare", null, null, pairs()));
     }
 
     @Test
