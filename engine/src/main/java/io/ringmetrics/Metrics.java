@@ -69,7 +69,8 @@ public final class Metrics implements AutoCloseable
      */
     public void increment(final String name, final String... labelPairs)
     {
-        update(MetricType.COUNTER, "increment", name, labelPairs, UpdateOp.COUNTER_ADD, 1L);
+        update(registry.find(MetricType.COUNTER, name, labelPairs), MetricType.COUNTER, "increment", name, labelPairs,
+            UpdateOp.COUNTER_ADD, 1L);
     }
 
     /**
@@ -77,7 +78,8 @@ public final class Metrics implements AutoCloseable
      */
     public void increment(final String name)
     {
-        update(MetricType.COUNTER, "increment", name, UpdateOp.COUNTER_ADD, 1L);
+        update(registry.find(MetricType.COUNTER, name), MetricType.COUNTER, "increment", name, UpdateOp.COUNTER_ADD,
+            1L);
     }
 
     /**
@@ -87,7 +89,8 @@ public final class Metrics implements AutoCloseable
      */
     public void increment(final String name, final String k1, final String v1)
     {
-        update(MetricType.COUNTER, "increment", name, k1, v1, UpdateOp.COUNTER_ADD, 1L);
+        update(registry.find(MetricType.COUNTER, name, k1, v1), MetricType.COUNTER, "increment", name, k1, v1,
+            UpdateOp.COUNTER_ADD, 1L);
     }
 
     /**
@@ -99,7 +102,8 @@ public final class Metrics implements AutoCloseable
      */
     public void increment(final String name, final String k1, final String v1, final String k2, final String v2)
     {
-        update(MetricType.COUNTER, "increment", name, k1, v1, k2, v2, UpdateOp.COUNTER_ADD, 1L);
+        update(registry.find(MetricType.COUNTER, name, k1, v1, k2, v2), MetricType.COUNTER, "increment", name, k1, v1,
+            k2, v2, UpdateOp.COUNTER_ADD, 1L);
     }
 
     /**
@@ -115,7 +119,8 @@ public final class Metrics implements AutoCloseable
         final String name, final String k1, final String v1, final String k2, final String v2, final String k3,
         final String v3)
     {
-        update(MetricType.COUNTER, "increment", name, k1, v1, k2, v2, k3, v3, UpdateOp.COUNTER_ADD, 1L);
+        update(registry.find(MetricType.COUNTER, name, k1, v1, k2, v2, k3, v3), MetricType.COUNTER, "increment", name,
+            k1, v1, k2, v2, k3, v3, UpdateOp.COUNTER_ADD, 1L);
     }
 
     /**
@@ -129,7 +134,8 @@ public final class Metrics implements AutoCloseable
     {
         if (checkIncrement(name, amount))
         {
-            update(MetricType.COUNTER, "increment_by", name, labelPairs, UpdateOp.COUNTER_ADD, amount);
+            update(registry.find(MetricType.COUNTER, name, labelPairs), MetricType.COUNTER, "increment_by", name,
+                labelPairs, UpdateOp.COUNTER_ADD, amount);
         }
     }
 
@@ -143,7 +149,8 @@ public final class Metrics implements AutoCloseable
     {
         if (checkIncrement(name, amount))
         {
-            update(MetricType.COUNTER, "increment_by", name, k1, v1, UpdateOp.COUNTER_ADD, amount);
+            update(registry.find(MetricType.COUNTER, name, k1, v1), MetricType.COUNTER, "increment_by", name, k1, v1,
+                UpdateOp.COUNTER_ADD, amount);
         }
     }
 
@@ -160,7 +167,8 @@ public final class Metrics implements AutoCloseable
     {
         if (checkIncrement(name, amount))
         {
-            update(MetricType.COUNTER, "increment_by", name, k1, v1, k2, v2, UpdateOp.COUNTER_ADD, amount);
+            update(registry.find(MetricType.COUNTER, name, k1, v1, k2, v2), MetricType.COUNTER, "increment_by", name,
+                k1, v1, k2, v2, UpdateOp.COUNTER_ADD, amount);
         }
     }
 
@@ -198,7 +206,8 @@ public final class Metrics implements AutoCloseable
     {
         if (checkFinite("set_gauge", name, value))
         {
-            update(MetricType.GAUGE, "set_gauge", name, k1, v1, UpdateOp.GAUGE_SET, Double.doubleToRawLongBits(value));
+            update(registry.find(MetricType.GAUGE, name, k1, v1), MetricType.GAUGE, "set_gauge", name, k1, v1,
+                UpdateOp.GAUGE_SET, Double.doubleToRawLongBits(value));
         }
     }
 
@@ -215,8 +224,8 @@ public final class Metrics implements AutoCloseable
     {
         if (checkFinite("set_gauge", name, value))
         {
-            update(MetricType.GAUGE, "set_gauge", name, k1, v1, k2, v2, UpdateOp.GAUGE_SET,
-                Double.doubleToRawLongBits(value));
+            update(registry.find(MetricType.GAUGE, name, k1, v1, k2, v2), MetricType.GAUGE, "set_gauge", name, k1, v1,
+                k2, v2, UpdateOp.GAUGE_SET, Double.doubleToRawLongBits(value));
         }
     }
 
@@ -225,7 +234,8 @@ public final class Metrics implements AutoCloseable
     {
         if (checkFinite(operation, name, value))
         {
-            update(MetricType.GAUGE, operation, name, pairs, op, Double.doubleToRawLongBits(value));
+            update(registry.find(MetricType.GAUGE, name, pairs), MetricType.GAUGE, operation, name, pairs, op,
+                Double.doubleToRawLongBits(value));
         }
     }
 
@@ -251,8 +261,8 @@ public final class Metrics implements AutoCloseable
     {
         if (checkFinite("increment_gauge", name, amount))
         {
-            update(MetricType.GAUGE, "increment_gauge", name, k1, v1, UpdateOp.GAUGE_ADD,
-                Double.doubleToRawLongBits(amount));
+            update(registry.find(MetricType.GAUGE, name, k1, v1), MetricType.GAUGE, "increment_gauge", name, k1, v1,
+                UpdateOp.GAUGE_ADD, Double.doubleToRawLongBits(amount));
         }
     }
 
@@ -278,8 +288,8 @@ public final class Metrics implements AutoCloseable
     {
         if (checkFinite("decrement_gauge", name, -amount))
         {
-            update(MetricType.GAUGE, "decrement_gauge", name, k1, v1, UpdateOp.GAUGE_ADD,
-                Double.doubleToRawLongBits(-amount));
+            update(registry.find(MetricType.GAUGE, name, k1, v1), MetricType.GAUGE, "decrement_gauge", name, k1, v1,
+                UpdateOp.GAUGE_ADD, Double.doubleToRawLongBits(-amount));
         }
     }
 
@@ -297,8 +307,8 @@ public final class Metrics implements AutoCloseable
     {
         if (checkObservation("observe_histogram", name, value))
         {
-            update(MetricType.HISTOGRAM, "observe_histogram", name, labelPairs, UpdateOp.HISTOGRAM_OBSERVE,
-                Double.doubleToRawLongBits(value));
+            update(registry.find(MetricType.HISTOGRAM, name, labelPairs), MetricType.HISTOGRAM, "observe_histogram",
+                name, labelPairs, UpdateOp.HISTOGRAM_OBSERVE, Double.doubleToRawLongBits(value));
         }
     }
 
@@ -312,8 +322,8 @@ public final class Metrics implements AutoCloseable
     {
         if (checkObservation("observe_histogram", name, value))
         {
-            update(MetricType.HISTOGRAM, "observe_histogram", name, k1, v1, UpdateOp.HISTOGRAM_OBSERVE,
-                Double.doubleToRawLongBits(value));
+            update(registry.find(MetricType.HISTOGRAM, name, k1, v1), MetricType.HISTOGRAM, "observe_histogram", name,
+                k1, v1, UpdateOp.HISTOGRAM_OBSERVE, Double.doubleToRawLongBits(value));
         }
     }
 
@@ -330,8 +340,8 @@ public final class Metrics implements AutoCloseable
     {
         if (checkObservation("observe_histogram", name, value))
         {
-            update(MetricType.HISTOGRAM, "observe_histogram", name, k1, v1, k2, v2, UpdateOp.HISTOGRAM_OBSERVE,
-                Double.doubleToRawLongBits(value));
+            update(registry.find(MetricType.HISTOGRAM, name, k1, v1, k2, v2), MetricType.HISTOGRAM, "observe_histogram",
+                name, k1, v1, k2, v2, UpdateOp.HISTOGRAM_OBSERVE, Double.doubleToRawLongBits(value));
         }
     }
 
@@ -348,13 +358,16 @@ public final class Metrics implements AutoCloseable
      */
     public void recordHttpRequest(final String endpoint, final String method, final String status, final double seconds)
     {
-        update(MetricType.COUNTER, "record_http_request", ConvenienceMetric.HTTP_REQUESTS.metricName(),
-            "method", method, "endpoint", endpoint, "status", status, UpdateOp.COUNTER_ADD, 1L);
+        update(registry.find(MetricType.COUNTER, ConvenienceMetric.HTTP_REQUESTS.metricName(), "method", method,
+            "endpoint", endpoint, "status", status), MetricType.COUNTER, "record_http_request",
+            ConvenienceMetric.HTTP_REQUESTS.metricName(), "method", method, "endpoint", endpoint, "status", status,
+            UpdateOp.COUNTER_ADD, 1L);
         if (checkObservation("record_http_request", ConvenienceMetric.HTTP_REQUEST_DURATION.metricName(), seconds))
         {
-            update(MetricType.HISTOGRAM, "record_http_request", ConvenienceMetric.HTTP_REQUEST_DURATION.metricName(),
-                "method", method, "endpoint", endpoint, UpdateOp.HISTOGRAM_OBSERVE,
-                Double.doubleToRawLongBits(seconds));
+            update(registry.find(MetricType.HISTOGRAM, ConvenienceMetric.HTTP_REQUEST_DURATION.metricName(), "method",
+                method, "endpoint", endpoint), MetricType.HISTOGRAM, "record_http_request",
+                ConvenienceMetric.HTTP_REQUEST_DURATION.metricName(), "method", method, "endpoint", endpoint,
+                UpdateOp.HISTOGRAM_OBSERVE, Double.doubleToRawLongBits(seconds));
         }
     }
 
@@ -369,13 +382,16 @@ public final class Metrics implements AutoCloseable
      */
     public void recordJobCompleted(final String model, final String language, final double seconds, final String status)
     {
-        update(MetricType.COUNTER, "record_job_completed", ConvenienceMetric.JOBS_COMPLETED.metricName(),
-            "model", model, "language", language, "status", status, UpdateOp.COUNTER_ADD, 1L);
+        update(registry.find(MetricType.COUNTER, ConvenienceMetric.JOBS_COMPLETED.metricName(), "model", model,
+            "language", language, "status", status), MetricType.COUNTER, "record_job_completed",
+            ConvenienceMetric.JOBS_COMPLETED.metricName(), "model", model, "language", language, "status", status,
+            UpdateOp.COUNTER_ADD, 1L);
         if (checkObservation("record_job_completed", ConvenienceMetric.JOB_DURATION.metricName(), seconds))
         {
-            update(MetricType.HISTOGRAM, "record_job_completed", ConvenienceMetric.JOB_DURATION.metricName(),
-                "model", model, "language", language, UpdateOp.HISTOGRAM_OBSERVE,
-                Double.doubleToRawLongBits(seconds));
+            update(registry.find(MetricType.HISTOGRAM, ConvenienceMetric.JOB_DURATION.metricName(), "model", model,
+                "language", language), MetricType.HISTOGRAM, "record_job_completed",
+                ConvenienceMetric.JOB_DURATION.metricName(), "model", model, "language", language,
+                UpdateOp.HISTOGRAM_OBSERVE, Double.doubleToRawLongBits(seconds));
         }
     }
 
@@ -387,7 +403,8 @@ public final class Metrics implements AutoCloseable
      */
     public void recordError(final String category, final String errorType)
     {
-        update(MetricType.COUNTER, "record_error", ConvenienceMetric.ERRORS.metricName(),
+        update(registry.find(MetricType.COUNTER, ConvenienceMetric.ERRORS.metricName(), "category", category,
+            "error_type", errorType), MetricType.COUNTER, "record_error", ConvenienceMetric.ERRORS.metricName(),
             "category", category, "error_type", errorType, UpdateOp.COUNTER_ADD, 1L);
     }
 
@@ -510,12 +527,22 @@ public final class Metrics implements AutoCloseable
 
     // ---------------------------------------------------------------------------------------------------- internals
 
+    /**
+     * Publishes to the series the calling method looked up, or registers it first if the lookup missed.
+     * <p>
+     * Each public update method makes its own lookup ({@code registry.find}) and passes the result here, rather
+     * than this method looking up: a method that several update methods share is compiled by C2 on its own, and
+     * one holding both the lookup and the publish compiles to more code than C2 inlines into a caller (2.5 KB,
+     * {@code InlineSmallCode}), which would make every name-based update a call (docs/benchmarks.md, "The name +
+     * labels lookup"; {@code jmh/inlining.sh} shows what C2 decided).
+     *
+     * @param series the series found for these arguments, or {@code null}.
+     */
     private void update(
-        final MetricType type, final String operation, final String name, final String[] labelPairs, final int op,
-        final long value)
+        final SeriesDescriptor series, final MetricType type, final String operation, final String name,
+        final String[] labelPairs, final int op, final long value)
     {
         final String[] pairs = labelPairs == null ? NO_LABELS : labelPairs;
-        final SeriesDescriptor series = registry.find(type, name, pairs);
         if (series != null)
         {
             publishFound(series, operation, name, op, value);
@@ -527,9 +554,9 @@ public final class Metrics implements AutoCloseable
     }
 
     private void update(
-        final MetricType type, final String operation, final String name, final int op, final long value)
+        final SeriesDescriptor series, final MetricType type, final String operation, final String name, final int op,
+        final long value)
     {
-        final SeriesDescriptor series = registry.find(type, name);
         if (series != null)
         {
             publishFound(series, operation, name, op, value);
@@ -541,10 +568,9 @@ public final class Metrics implements AutoCloseable
     }
 
     private void update(
-        final MetricType type, final String operation, final String name, final String k1, final String v1,
-        final int op, final long value)
+        final SeriesDescriptor series, final MetricType type, final String operation, final String name,
+        final String k1, final String v1, final int op, final long value)
     {
-        final SeriesDescriptor series = registry.find(type, name, k1, v1);
         if (series != null)
         {
             publishFound(series, operation, name, op, value);
@@ -556,10 +582,9 @@ public final class Metrics implements AutoCloseable
     }
 
     private void update(
-        final MetricType type, final String operation, final String name, final String k1, final String v1,
-        final String k2, final String v2, final int op, final long value)
+        final SeriesDescriptor series, final MetricType type, final String operation, final String name,
+        final String k1, final String v1, final String k2, final String v2, final int op, final long value)
     {
-        final SeriesDescriptor series = registry.find(type, name, k1, v1, k2, v2);
         if (series != null)
         {
             publishFound(series, operation, name, op, value);
@@ -571,10 +596,10 @@ public final class Metrics implements AutoCloseable
     }
 
     private void update(
-        final MetricType type, final String operation, final String name, final String k1, final String v1,
-        final String k2, final String v2, final String k3, final String v3, final int op, final long value)
+        final SeriesDescriptor series, final MetricType type, final String operation, final String name,
+        final String k1, final String v1, final String k2, final String v2, final String k3, final String v3,
+        final int op, final long value)
     {
-        final SeriesDescriptor series = registry.find(type, name, k1, v1, k2, v2, k3, v3);
         if (series != null)
         {
             publishFound(series, operation, name, op, value);
