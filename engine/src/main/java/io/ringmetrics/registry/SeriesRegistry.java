@@ -283,16 +283,21 @@ public final class SeriesRegistry
             return null;
         }
         final int hn = SeriesHash.cachedOrZero(name);
+        final int hash;
         if (hn != 0)
         {
-            final int hash = SeriesHash.of(hn, 0);
+            hash = SeriesHash.of(hn, 0);
             final SeriesDescriptor home = index.home(hash);
             if (home != null && SeriesMatch.identical(home, type, name))
             {
                 return home;
             }
         }
-        return ofType(type, index.find(SeriesHash.of(name, 0), name));
+        else
+        {
+            hash = SeriesHash.of(name, 0);
+        }
+        return ofType(type, index.find(hash, name));
     }
 
     /**
@@ -313,16 +318,21 @@ public final class SeriesRegistry
         final int hn = SeriesHash.cachedOrZero(name);
         final int hk1 = SeriesHash.cachedOrZero(k1);
         final int hv1 = SeriesHash.cachedOrZero(v1);
+        final int hash;
         if ((SeriesHash.knownMask(hn) & SeriesHash.knownMask(hk1) & SeriesHash.knownMask(hv1)) < 0)
         {
-            final int hash = SeriesHash.of(hn, SeriesHash.pair(hk1, hv1));
+            hash = SeriesHash.of(hn, SeriesHash.pair(hk1, hv1));
             final SeriesDescriptor home = index.home(hash);
             if (home != null && SeriesMatch.identical(home, type, name, k1, v1))
             {
                 return home;
             }
         }
-        return ofType(type, index.find(SeriesHash.of(name, SeriesHash.pair(k1, v1)), name, k1, v1));
+        else
+        {
+            hash = SeriesHash.of(name, SeriesHash.pair(k1, v1));
+        }
+        return ofType(type, index.find(hash, name, k1, v1));
     }
 
     /**
@@ -348,17 +358,21 @@ public final class SeriesRegistry
         final int hv1 = SeriesHash.cachedOrZero(v1);
         final int hk2 = SeriesHash.cachedOrZero(k2);
         final int hv2 = SeriesHash.cachedOrZero(v2);
+        final int hash;
         if ((SeriesHash.knownMask(hn) & SeriesHash.knownMask(hk1) & SeriesHash.knownMask(hv1) &
             SeriesHash.knownMask(hk2) & SeriesHash.knownMask(hv2)) < 0)
         {
-            final int hash = SeriesHash.of(hn, SeriesHash.pair(hk1, hv1) + SeriesHash.pair(hk2, hv2));
+            hash = SeriesHash.of(hn, SeriesHash.pair(hk1, hv1) + SeriesHash.pair(hk2, hv2));
             final SeriesDescriptor home = index.home(hash);
             if (home != null && SeriesMatch.identical(home, type, name, k1, v1, k2, v2))
             {
                 return home;
             }
         }
-        final int hash = SeriesHash.of(name, SeriesHash.pair(k1, v1) + SeriesHash.pair(k2, v2));
+        else
+        {
+            hash = SeriesHash.of(name, SeriesHash.pair(k1, v1) + SeriesHash.pair(k2, v2));
+        }
         return ofType(type, index.find(hash, name, k1, v1, k2, v2));
     }
 
@@ -390,21 +404,23 @@ public final class SeriesRegistry
         final int hv2 = SeriesHash.cachedOrZero(v2);
         final int hk3 = SeriesHash.cachedOrZero(k3);
         final int hv3 = SeriesHash.cachedOrZero(v3);
+        final int hash;
         if ((SeriesHash.knownMask(hn) & SeriesHash.knownMask(hk1) & SeriesHash.knownMask(hv1) &
             SeriesHash.knownMask(hk2) & SeriesHash.knownMask(hv2) & SeriesHash.knownMask(hk3) &
             SeriesHash.knownMask(hv3)) < 0)
         {
-            final int hash = SeriesHash.of(hn,
+            hash = SeriesHash.of(hn,
                 SeriesHash.pair(hk1, hv1) + SeriesHash.pair(hk2, hv2) + SeriesHash.pair(hk3, hv3));
             final SeriesDescriptor home = index.home(hash);
-            if (home != null &&
-                SeriesMatch.identical(home, type, name, k1, v1, k2, v2, k3, v3))
+            if (home != null && SeriesMatch.identical(home, type, name, k1, v1, k2, v2, k3, v3))
             {
                 return home;
             }
         }
-        final int hash = SeriesHash.of(name,
-            SeriesHash.pair(k1, v1) + SeriesHash.pair(k2, v2) + SeriesHash.pair(k3, v3));
+        else
+        {
+            hash = SeriesHash.of(name, SeriesHash.pair(k1, v1) + SeriesHash.pair(k2, v2) + SeriesHash.pair(k3, v3));
+        }
         return ofType(type, index.find(hash, name, k1, v1, k2, v2, k3, v3));
     }
 
