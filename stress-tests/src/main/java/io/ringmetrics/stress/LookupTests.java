@@ -9,6 +9,7 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.LL_Result;
+import org.openjdk.jcstress.infra.results.L_Result;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
@@ -18,7 +19,9 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * The lock-free name + labels lookup ({@code SeriesRegistry.find}, what every name-based update does first) racing
  * with a registration that grows the index, and with a removal. A lookup may miss a series being registered (the
  * caller then takes the locked registration path), but whatever it returns must be the series it asked for, seen
- * whole (family and label values), and a series nobody touches must never be missed.
+ * whole (family and label values), and a series nobody touches must never be missed. The lookup reads a string's
+ * cached hash with a plain load ({@code SeriesHash.cached}) and must find the series while another thread is the
+ * first to hash that very string.
  */
 public final class LookupTests
 {
@@ -113,6 +116,40 @@ public final class LookupTests
         {
             r.r1 = check(registry.find(MetricType.COUNTER, "m", "k", "3", "j", "x"), "3");
             r.r2 = check(registry.find(MetricType.COUNTER, "m", new String[] { "j", "x", "k", "7" }), "7");
+        }
+    }
+
+    /**
+     * A lookup whose label value is a string no thread has hashed yet, while another thread hashes it: the lookup
+     * reads the string's cached hash field as the other thread may be writing it, and computes the hash itself when
+     * it reads zero.
+     */
+    @JCStressTest
+    @Description("m{k=0..9, j=x} registered; the label value \"7\" is a new string with no cached hash; actor 1 " +
+        "calls its hashCode() (which stores the hash in the string); actor 2 looks up m{k=7} with it.")
+    @Outcome(id = "found", expect = ACCEPTABLE, desc = "whichever thread hashed the string first")
+    @Outcome(expect = FORBIDDEN, desc = "a wrong hash read: the series was missed, or a wrong one found")
+    @State
+    public static class FindWhileItsValueIsHashed
+    {
+        final SeriesRegistry registry = prefilled();
+        final String value = new String(new char[] { '7' });
+
+        /** Hashes the value string, storing its hash. */
+        @Actor
+        public void actor1()
+        {
+            if (value.hashCode() != "7".hashCode())
+            {
+                throw new AssertionError("String.hashCode");
+            }
+        }
+
+        /** @param r the lookup with the value string. */
+        @Actor
+        public void actor2(final L_Result r)
+        {
+            r.r1 = check(registry.find(MetricType.COUNTER, "m", "j", "x", "k", value), "7");
         }
     }
 }
