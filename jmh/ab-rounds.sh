@@ -9,7 +9,7 @@
 # where the hypervisor placed the two vCPUs decides the ring's cross-core cost, and it changes from hour to hour.
 #
 # Sets: idle (the no-drop publish, handle and name + labels, under every writer idle strategy, LongAdder, OTel's
-# pre-built attributes, the publish floors), other (name + labels against OTel's pre-built attributes, free-running
+# pre-built attributes, the publish floors), other (name + labels against OTel's pre-built attributes, counter and histogram, free-running
 # drop path, writer throughput, in-workload), scrape (10 000 series). About 6 minutes per round on 2 cores. Build a BEFORE jar from an older commit with
 # `git worktree add /tmp/before <commit> && mvn -q -B -f /tmp/before -pl jmh -am -Dmaven.test.skip=true package`.
 set -euo pipefail
@@ -33,7 +33,7 @@ run() { # jar label round
     'RingMetricsBenchmark.(counterIncrementNoDrop|gaugeSetNoDrop|gaugeSetFixedValueNoDrop|histogramObserveNoDrop|histogramObserveFixedValueNoDrop|counterIncrementByLabelsNoDrop|counterIncrementByLookupNoDrop)$|LongAdderBenchmark.counterIncrement$|OpenTelemetryBenchmark.counterIncrementByLabels$|RingPublishFloorBenchmark' \
     > "$out/$2-idle-$3.txt" 2>&1
   has other && "$java" "${opts[@]}" -jar "$1" "${jmh[@]}" -rf json -rff "$out/$2-other-$3.json" \
-    'RingMetricsBenchmark.(counterIncrementByLabelsNoDrop|histogramObserveByLabelsNoDrop|counterIncrement|gaugeSet|histogramObserve)$|OpenTelemetryBenchmark.counterIncrementByLabels$|LongAdderBenchmark.counterIncrement$|WriterThroughputBenchmark.(sustainedCounters|sustainedHistograms|writerOnlyCounters|writerOnlyHistograms)$|InWorkloadBenchmark.(bareWork|ringmetricsHistogram)$' \
+    'RingMetricsBenchmark.(counterIncrementByLabelsNoDrop|histogramObserveByLabelsNoDrop|counterIncrement|gaugeSet|histogramObserve)$|OpenTelemetryBenchmark.(counterIncrementByLabels|histogramObserveByLabels)$|LongAdderBenchmark.counterIncrement$|WriterThroughputBenchmark.(sustainedCounters|sustainedHistograms|writerOnlyCounters|writerOnlyHistograms)$|InWorkloadBenchmark.(bareWork|ringmetricsHistogram)$' \
     > "$out/$2-other-$3.txt" 2>&1
   has scrape && "$java" "${opts[@]}" -jar "$1" "${jmh[@]}" -p series=10000 -rf json -rff "$out/$2-scrape-$3.json" 'ScrapeBenchmark.scrape$' \
     > "$out/$2-scrape-$3.txt" 2>&1
