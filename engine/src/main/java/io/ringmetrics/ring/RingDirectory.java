@@ -1,7 +1,7 @@
 package io.ringmetrics.ring;
 
-import org.agrona.UnsafeApi;
-
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,9 +65,7 @@ public final class RingDirectory
     private static final int SLOT_BYTES = 16;
     private static final ThreadRing[] NO_RINGS = new ThreadRing[0];
     static final int THREAD_TABLE_SIZE = 4096;
-    private static final long TABLE_BASE = UnsafeApi.arrayBaseOffset(ThreadRing[].class);
-    private static final int TABLE_SHIFT =
-        Integer.numberOfTrailingZeros(UnsafeApi.arrayIndexScale(ThreadRing[].class));
+    private static final VarHandle TABLE = MethodHandles.arrayElementVarHandle(ThreadRing[].class);
 
     private final int initialRingSize;
     private final int maxRingSize;
@@ -248,24 +246,8 @@ public final class RingDirectory
     private ThreadRing callerRing()
     {
         final Thread thread = Thread.currentThread();
-        final ThreadRing ring = ringAt(tableIndex(thread));
+        final ThreadRing ring = (ThreadRing)TABLE.getAcquire(ringByThreadId, tableIndex(thread));
         return ring != null && ring.owner() == thread ? ring : localRing.get();
-    }
-
-    /**
-     * The thread table's entry, read with acquire: pairs with {@link #setRingAt}, so a ring is seen whole.
-     * Unsafe rather than a {@code VarHandle}: the table index is masked in range, and the handle's index check and
-     * class casts would each add a deoptimisation point to every publish, which C2 inlines into the caller.
-     */
-    private ThreadRing ringAt(final int index)
-    {
-        return (ThreadRing)UnsafeApi.getReferenceAcquire(ringByThreadId, TABLE_BASE + ((long)index << TABLE_SHIFT));
-    }
-
-    /** Stores a thread table entry with release (under this directory's lock). */
-    private void setRingAt(final int index, final ThreadRing ring)
-    {
-        UnsafeApi.putReferenceRelease(ringByThreadId, TABLE_BASE + ((long)index << TABLE_SHIFT), ring);
     }
 
     private static int tableIndex(final Thread thread)
@@ -335,7 +317,7 @@ public final class RingDirectory
         final Thread previousOwner = previous == null ? null : previous.owner();
         if (previousOwner == null || !previousOwner.isAlive())
         {
-            setRingAt(index, ring); // free, or held by a pooled ring or a dead thread's
+            TABLE.setRelease(ringByThreadId, index, ring); // free, or held by a pooled ring or a dead thread's
         }
         return ring;
     }
@@ -376,7 +358,7 @@ public final class RingDirectory
         final int index = tableIndex(thread);
         if (ringByThreadId[index] == ring)
         {
-            setRingAt(index, larger);
+            TABLE.setRelease(ringByThreadId, index, larger);
         }
         localRing.set(larger);
         ring.owner(null);
@@ -506,7 +488,7 @@ public final class RingDirectory
         final int index = tableIndex(ring.owner());
         if (ringByThreadId[index] == ring)
         {
-            setRingAt(index, null);
+            TABLE.setRelease(ringByThreadId, index, null);
         }
         ring.owner(null);
         if (pool.size() < maxPooledRings && ring.size() == initialRingSize)
