@@ -168,8 +168,8 @@ public final class MetricsEngine implements AutoCloseable
      * An engine that records nothing, for a service that must start even when no real engine can (the fallback of
      * {@code MetricsFactory.fromEnvOrNullExporter()}): registration validates and hands out handles as usual, their
      * updates are dropped ({@code ring_full}, in {@link #stats()}), {@link #snapshot()} and {@link #flush()} throw
-     * {@code engine_closed} with the reason, and {@link #health()} is {@link EngineHealth.State#DISABLED}. It loads no
-     * Agrona class and allocates no slab.
+     * {@code engine_closed} with the reason, and {@link #health()} is {@link EngineHealth.State#DISABLED}. It
+     * initialises no Agrona class and allocates no slab.
      *
      * @param reason why no engine runs, one line.
      * @return the disabled engine.

@@ -103,15 +103,23 @@ final class SeriesHash
         return hash | -hash;
     }
 
-    /** @return the offset of {@code String.hash} if it is an {@code int}, else -1. */
+    /**
+     * @return the offset of {@code String.hash} if it is an {@code int} and Agrona may read it (the JVM option
+     *         {@code MetricsEngine.AGRONA_JVM_OPTION}; without it a disabled engine still serves lookups, which then
+     *         never touch {@link UnsafeApi}), else -1.
+     */
     static long stringHashOffset()
     {
+        if (!Object.class.getModule().isExported("jdk.internal.misc", UnsafeApi.class.getModule()))
+        {
+            return -1; // UnsafeApi.class loads the class without initialising it
+        }
         try
         {
             final Field field = String.class.getDeclaredField("hash");
             return field.getType() == int.class ? UnsafeApi.objectFieldOffset(field) : -1;
         }
-        catch (final NoSuchFieldException | RuntimeException ex)
+        catch (final NoSuchFieldException | RuntimeException | LinkageError ex)
         {
             return -1;
         }
