@@ -31,7 +31,7 @@ final class SeriesHash
     private static final int NAME_SCALE = 0xC2B2AE35;
     private static final int GOLDEN = 0x9E3779B9;
 
-    /** Offset of {@link String}'s cached hash, an {@code int} field, or -1 if this JDK has none. */
+    /** Offset of {@link String}'s cached hash, an {@code int}; -1 if this JDK has none or Agrona may not read it. */
     private static final long STRING_HASH_OFFSET = stringHashOffset();
 
     private SeriesHash()
