@@ -27,8 +27,8 @@ final class SeriesMatch
      * The lookups' fast path: {@code true} if the series is of this type and was registered with these very strings
      * (compared by reference), the pairs given in canonical order. A {@code false} says nothing: the lookup then
      * probes and compares by value ({@link #matches}). Small on purpose: with the string hashes read from their
-     * cache ({@link SeriesHash#cached}), a lookup that hits here compiles small enough for C2 to inline it, and the
-     * update methods around it, into the caller.
+     * cache ({@link SeriesHash#cachedOrZero}), a lookup that hits here compiles small enough for C2 to inline it,
+     * and the update methods around it, into the caller.
      *
      * @param series a series (whatever its hash: the same strings make the same hash), or the index's tombstone.
      * @param type   expected type.
