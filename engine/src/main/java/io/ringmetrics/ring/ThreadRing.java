@@ -1,8 +1,6 @@
 package io.ringmetrics.ring;
 
 import com.lmax.disruptor.Sequence;
-import com.lmax.disruptor.SingleProducerSequencer;
-import com.lmax.disruptor.YieldingWaitStrategy;
 import org.agrona.BufferUtil;
 import org.agrona.UnsafeApi;
 
@@ -24,8 +22,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <b>Publication.</b> The owner writes a slot's value (plain store), then its header (release store): a header whose
  * lap tag is the one its sequence expects publishes that slot and, by program order, every slot before it. A stale
  * header (written one pass earlier, so with the other parity) or a zero one (never written, or zeroed by the writer)
- * does not. Every {@link #publishBatch()} slots, and whenever it runs out of slots it knows to be free, the owner
- * also publishes its position through the Disruptor {@link SingleProducerSequencer}'s cursor (a release store).
+ * does not. Every {@link #publishBatch()} slots, and only then, the owner also publishes its position through the
+ * cursor, a Disruptor {@link Sequence} (a release store). A full ring publishes nothing: the writer finds work in the
+ * batches before it and frees slots. The publish path makes no call on any branch, however rarely taken: a call on a
+ * rare branch (the cursor publication a full ring used to make) let C2, depending on the profile at compile time,
+ * keep a caller's loop variables on the stack and double the cost of each publish (docs/benchmarks.md).
  * <p>
  * <b>Draining.</b> {@link #drainBatches(UpdateHandler)}, the writer's steady state, reads the cursor (acquire) and
  * applies the slots up to it, stopping short of the 4 KiB memory page that holds the owner's next slot (rings of more
@@ -95,7 +96,7 @@ public final class ThreadRing extends ThreadRingRhsPad
     private static final int TAG_SHIFT = 16;
     private static final int TAG_MASK = 0x3;
 
-    private final SingleProducerSequencer sequencer;
+    private final Sequence cursor = new Sequence();
     private final Sequence consumed = new Sequence();
     private final ByteBuffer memory; // keeps the slots' memory alive as long as the ring
     private final long address;       // of slot 0; every slot address is masked into the ring, so never out of it
@@ -118,10 +119,6 @@ public final class ThreadRing extends ThreadRingRhsPad
         {
             throw new IllegalArgumentException("ring size must be a power of two up to 2^26, was " + size);
         }
-        // The wait strategy is never used (the writer polls, callers never wait on a barrier); this one's
-        // publish-side signal is a no-op.
-        this.sequencer = new SingleProducerSequencer(size, new YieldingWaitStrategy());
-        this.sequencer.addGatingSequences(consumed);
         // zeroed: no slot published; page-aligned (or aligned to its size, if smaller), so that a batch is a page
         this.memory = BufferUtil.allocateDirectAligned(size * SLOT_BYTES, Math.min(size * SLOT_BYTES, PAGE_BYTES));
         this.address = BufferUtil.address(memory);
@@ -134,7 +131,6 @@ public final class ThreadRing extends ThreadRingRhsPad
     /** A ring of no slots: see {@link #refusing(Thread)}. */
     private ThreadRing(final Thread owner)
     {
-        this.sequencer = new SingleProducerSequencer(1, new YieldingWaitStrategy());
         this.memory = null;
         this.address = 0;
         this.mask = -1;
@@ -168,14 +164,10 @@ public final class ThreadRing extends ThreadRingRhsPad
         final long sequence = nextSequence;
         if (sequence > freeUpTo) // the wrap check, made again only when the slots known free are used up
         {
-            if (sequencer.getCursor() < sequence - 1) // once: a full ring's refused updates store nothing shared
-            {
-                sequencer.publish(sequence - 1); // release: all written so far, for a writer about to free slots
-            }
             final long limit = consumed.get() + mask + 1; // acquire: the writer is done with every slot up to it
             if (sequence > limit)
             {
-                return false;
+                return false; // no store, no call: see the class comment
             }
             freeUpTo = limit;
         }
@@ -184,7 +176,7 @@ public final class ThreadRing extends ThreadRingRhsPad
         UnsafeApi.putLongRelease(null, slot, header(id, op, sequence));
         if (((int)sequence & publishMask) == publishMask)
         {
-            sequencer.publish(sequence); // release store of the cursor, once per batch
+            cursor.set(sequence); // release store of the cursor, once per batch
         }
         nextSequence = sequence + 1;
         return true;
@@ -246,7 +238,7 @@ public final class ThreadRing extends ThreadRingRhsPad
      */
     public int drainBatches(final UpdateHandler handler)
     {
-        final long available = behindOwnersPage(sequencer.getCursor()); // acquire: the slots up to it are written
+        final long available = behindOwnersPage(cursor.get()); // acquire: the slots up to it are written
         final long first = consumed.get() + 1;
         return first > available ? 0 : (int)(apply(first, available, handler) - first);
     }
@@ -280,7 +272,7 @@ public final class ThreadRing extends ThreadRingRhsPad
     {
         final long first = consumed.get() + 1;
         long next = first;
-        final long available = sequencer.getCursor();
+        final long available = cursor.get();
         if (next <= available)
         {
             next = apply(next, available, handler);
@@ -364,7 +356,7 @@ public final class ThreadRing extends ThreadRingRhsPad
      */
     public long publishedCount()
     {
-        return visibleEnd(Math.max(consumed.get(), sequencer.getCursor()) + 1);
+        return visibleEnd(Math.max(consumed.get(), cursor.get()) + 1);
     }
 
     /**

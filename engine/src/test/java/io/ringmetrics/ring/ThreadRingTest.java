@@ -143,4 +143,37 @@ class ThreadRingTest
         assertEquals(64, ring.publishBatch(), "a quarter ring");
         assertEquals(64, ring.drainBatches((id, op, value) -> { }), "the one whole batch published, up to the cursor");
     }
+
+    /**
+     * A full ring stores nothing for its refused updates, not even the cursor (the publish path has no call on that
+     * branch, see the class comment of {@link ThreadRing}); the writer's batch drain still finds the batches before
+     * the full point, frees their slots, and the owner goes on; a complete drain then takes the rest in order.
+     */
+    @Test
+    void aFullRingPublishesNothingAndTheBatchDrainStillFreesIt()
+    {
+        final ThreadRing ring = new ThreadRing(16, Thread.currentThread()); // batches of 4
+        for (int i = 0; i < 3; i++)
+        {
+            assertTrue(ring.tryPublish(1, UpdateOp.COUNTER_ADD, i));
+        }
+        assertEquals(3, ring.drain((id, op, value) -> { }), "a tail sweep: the writer's position is not on a batch");
+        for (int i = 3; i < 19; i++)
+        {
+            assertTrue(ring.tryPublish(1, UpdateOp.COUNTER_ADD, i), "update " + i);
+        }
+        assertFalse(ring.tryPublish(1, UpdateOp.COUNTER_ADD, 19), "16 in flight: full");
+        assertFalse(ring.tryPublish(1, UpdateOp.COUNTER_ADD, 19), "still full");
+        final List<Long> values = new ArrayList<>();
+        assertEquals(13, ring.drainBatches((id, op, value) -> values.add(value)),
+            "3..15: every batch up to the cursor of sequence 15, not the 3 updates after it");
+        assertTrue(ring.tryPublish(1, UpdateOp.COUNTER_ADD, 19), "the freed slots take the next update");
+        assertEquals(4, ring.drain((id, op, value) -> values.add(value)), "16..19, found by their headers");
+        for (int i = 0; i < values.size(); i++)
+        {
+            assertEquals(i + 3L, values.get(i), "in order, none lost");
+        }
+        assertEquals(20, ring.publishedCount());
+        assertEquals(20, ring.consumedCount());
+    }
 }
