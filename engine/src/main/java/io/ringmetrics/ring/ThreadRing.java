@@ -46,9 +46,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * so the zeroing happens before the owner may reuse the slot); the owner reads that sequence (acquire) only when the
  * slots it last found free are used up, and then takes every free slot at once.
  * <p>
- * Per page of 256 updates the owner writes 65 lines the writer then reads once (64 of slots, the cursor's), and the
- * writer writes 64 lines (one word each) that the owner takes back a pass later; the writer's sequence line is read
- * by the owner once per pass over the ring. Nothing is shared per update. See docs/architecture.md for the
+ * Per page of 256 updates the owner writes 65 lines the writer then reads: 64 of slots, once each, and the cursor's,
+ * which a polling writer reads until the next batch moves it (so the owner's next cursor store takes that line back).
+ * The writer writes 64 lines (one word each) that the owner takes back a pass later; the writer's sequence line is
+ * read by the owner once per pass over the ring. Nothing is shared per update. See docs/architecture.md for the
  * memory-ordering edges.
  * <p>
  * <b>Threading.</b> {@link #tryPublish(int, int, long)} and {@link #countDrop(int)} are called only by the current
