@@ -24,9 +24,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * header (written one pass earlier, so with the other parity) or a zero one (never written, or zeroed by the writer)
  * does not. Every {@link #publishBatch()} slots, and only then, the owner also publishes its position through the
  * cursor, a Disruptor {@link Sequence} (a release store). A full ring publishes nothing: the writer finds work in the
- * batches before it and frees slots. The publish path makes no call on any branch, however rarely taken: a call on a
- * rare branch (the cursor publication a full ring used to make) let C2, depending on the profile at compile time,
- * keep a caller's loop variables on the stack and double the cost of each publish (docs/benchmarks.md).
+ * batches before it and frees slots. Every call on the publish path runs on every publish or at every wrap check,
+ * so every profile has seen it and C2 inlines it; the rare full-ring branch makes none. A call there (the cursor
+ * publication a full ring used to make) let C2, depending on the profile at compile time, keep a caller's loop
+ * variables on the stack and double the cost of each publish (docs/benchmarks.md).
  * <p>
  * <b>Draining.</b> {@link #drainBatches(UpdateHandler)}, the writer's steady state, reads the cursor (acquire) and
  * applies the slots up to it, stopping short of the 4 KiB memory page that holds the owner's next slot (rings of more

@@ -145,8 +145,8 @@ class ThreadRingTest
     }
 
     /**
-     * A full ring stores nothing for its refused updates, not even the cursor (the publish path has no call on that
-     * branch, see the class comment of {@link ThreadRing}); the writer's batch drain still finds the batches before
+     * A full ring stores nothing for its refused updates, not even the cursor (that branch makes no call, see the
+     * class comment of {@link ThreadRing}); the writer's batch drain still finds the batches before
      * the full point, frees their slots, and the owner goes on; a complete drain then takes the rest in order.
      */
     @Test
