@@ -345,7 +345,7 @@ public final class RingDirectory
         heldBytes += largerBytes;
         replaced.add(new ThreadRing[] { larger, ring }); // held until the writer has drained it
         larger.predecessor(ring);
-        keepCounts(ring); // final now: its owner publishes no more
+        keepCounts(ring, ring.publishedByOwner()); // final now: its owner publishes no more, and knows how many
         final ThreadRing[] rings = activeRings.clone();
         for (int i = 0; i < rings.length; i++)
         {
@@ -497,15 +497,15 @@ public final class RingDirectory
         }
         else
         {
-            keepCounts(ring);
+            keepCounts(ring, ring.publishedCount()); // drained by the writer, this thread: exact
             heldBytes -= ring.slotBytes();
         }
     }
 
     /** Adds the counts of a ring that leaves the active list and the pool to the directory totals; under this. */
-    private void keepCounts(final ThreadRing ring)
+    private void keepCounts(final ThreadRing ring, final long published)
     {
-        discardedPublished += ring.publishedCount();
+        discardedPublished += published;
         for (int kind = 0; kind < UpdateOp.KIND_COUNT; kind++)
         {
             discardedDropped[kind] += ring.droppedFull(kind);

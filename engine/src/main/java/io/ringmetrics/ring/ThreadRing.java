@@ -362,6 +362,19 @@ public final class ThreadRing extends ThreadRingRhsPad
     }
 
     /**
+     * Number of updates published into this ring, exact on its owner thread whatever the writer does: the owner's own
+     * position. {@link #publishedCount()} counts headers, and from the owner it can miss the updates past the last
+     * batch while the writer drains them (it zeroes the first header of each line it consumes before it releases
+     * them); a full ring stops past its last batch when the writer's position is inside a batch. Owner thread only.
+     *
+     * @return published updates, excluding drops.
+     */
+    long publishedByOwner()
+    {
+        return nextSequence;
+    }
+
+    /**
      * Number of updates the writer has consumed (its sequence + 1).
      *
      * @return consumed updates.
