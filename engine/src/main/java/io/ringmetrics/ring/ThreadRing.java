@@ -351,8 +351,9 @@ public final class ThreadRing extends ThreadRingRhsPad
 
     /**
      * Number of updates published into this ring: those the writer has consumed and those published after them,
-     * found by their headers. Exact on the writer thread and once the owner has stopped publishing; from another
-     * thread while both run, a moment's count.
+     * found by their headers. Exact on the writer thread, and on any thread once neither the owner publishes nor the
+     * writer drains; otherwise a moment's count, which can miss updates the writer is consuming (the owner itself
+     * uses {@link #publishedByOwner()}).
      *
      * @return published updates, excluding drops.
      */
